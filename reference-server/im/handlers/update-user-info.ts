@@ -1,0 +1,31 @@
+// 11 UpdateUserInfoRequest -> 12 UpdateUserInfoResponse: NickName, Signature and HeadImageUrl of the
+// session user. UserID, CreateTime and Status in the request are ignored [IM-INFO-1].
+import { MessageId, ResultCode } from '../../../proto/index.js';
+import { defineHandler } from '../handler.js';
+import { SUCCESS, replyFailure } from '../results.js';
+import { LIMITS, textProblem } from '../validate.js';
+
+export const updateUserInfo = defineHandler({
+  id: MessageId.UpdateUserInfoRequest,
+  requiresLogin: true,
+  handle(request, connection, hub) {
+    if (!request.User) {
+      replyFailure(connection, MessageId.UpdateUserInfoResponse, ResultCode.Failure, 'User (field 2) is missing');
+      return;
+    }
+    const profile = {
+      nickName: request.User.NickName ?? '',
+      signature: request.User.Signature ?? '',
+      headImageUrl: request.User.HeadImageUrl ?? '',
+    };
+    const problem = textProblem('NickName', profile.nickName, LIMITS.nickNameChars)
+      ?? textProblem('Signature', profile.signature, LIMITS.signatureChars)
+      ?? textProblem('HeadImageUrl', profile.headImageUrl, LIMITS.headImageUrlChars);
+    if (problem) {
+      replyFailure(connection, MessageId.UpdateUserInfoResponse, ResultCode.Failure, problem);
+      return;
+    }
+    hub.store.updateProfile(connection.userId!, profile);
+    connection.send(MessageId.UpdateUserInfoResponse, { Result: SUCCESS });
+  },
+});

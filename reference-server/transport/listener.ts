@@ -1,0 +1,90 @@
+// A TCP listener for one protocol: accepts, keeps serving at the open-file limit, sweeps idle
+// connections on one timer, and closes everything on shutdown.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from '../log.js';
+import type { PeerConnection } from './peer-connection.js';
+
+export interface ManagedConnection {
+  readonly peer: PeerConnection;
+  /** Milliseconds of silence after which this connection is closed; null: never. */
+  idleLimitMs(): number | null;
+}
+
+export class Listener<C extends ManagedConnection> {
+  readonly connections = new Set<C>();
+  private readonly server: Server;
+  private sweeper: NodeJS.Timeout | null = null;
+  private refusedSinceLog = 0;
+  private atLimit = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly log: Logger,
+    private readonly accept: (socket: Socket) => C,
+    private readonly sweepEveryMs: number,
+  ) {
+    this.server = createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+  }
+
+  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error): void => reject(err);
+      this.server.once('error', fail);
+      this.server.listen({ host, port, backlog: 4096 }, () => {
+        this.server.off('error', fail);
+        this.server.on('error', (err: NodeJS.ErrnoException) => this.onAcceptError(err));
+        resolve();
+      });
+    });
+    this.sweeper = setInterval(() => this.sweepIdle(), this.sweepEveryMs);
+    this.sweeper.unref();
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error(`${this.name}: no TCP address`);
+    return { host: address.address, port: address.port };
+  }
+
+  /** Stops accepting; existing connections are left to the caller (see allClosed). */
+  stopAccepting(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    if (this.server.listening) this.server.close();
+  }
+
+  /** Resolves once every connection has emitted 'close'. */
+  async allClosed(): Promise<void> {
+    while (this.connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
+  private onSocket(socket: Socket): void {
+    if (this.atLimit) {
+      this.log.warn(`accepting again; ${this.refusedSinceLog} connection attempt(s) failed at the open-file limit`);
+      this.atLimit = false;
+      this.refusedSinceLog = 0;
+    }
+    const connection = this.accept(socket);
+    this.connections.add(connection);
+    connection.peer.onClose(() => this.connections.delete(connection));
+  }
+
+  private onAcceptError(err: NodeJS.ErrnoException): void {
+    if (err.code === 'EMFILE' || err.code === 'ENFILE') {
+      // libuv keeps listening (it sheds the pending connection); log the condition once, not per attempt.
+      this.refusedSinceLog++;
+      if (!this.atLimit) {
+        this.atLimit = true;
+        this.log.warn(`accept failed: ${err.code} (open-file limit reached); serving the ${this.connections.size} connections open, accepting again when descriptors free up`);
+      }
+      return;
+    }
+    this.log.error(`accept failed: ${err.message}`);
+  }
+
+  private sweepIdle(): void {
+    const now = performance.now();
+    for (const connection of this.connections) {
+      const limit = connection.idleLimitMs();
+      if (limit !== null && now - connection.peer.lastReceivedAt > limit) {
+        connection.peer.destroy(`idle for more than ${limit} ms`);
+      }
+    }
+  }
+}
