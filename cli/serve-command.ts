@@ -1,16 +1,10 @@
 // `talkbench serve`: the reference server in the foreground until SIGINT or SIGTERM.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { FRAME_LAYOUTS, parseLayout } from '../proto/index.js';
 import { LOG_LEVELS, Logger, parseLogLevel } from '../reference-server/log.js';
 import { DEFAULT_SERVER_OPTIONS as D, type ServerOptions } from '../reference-server/options.js';
 import { startServer } from '../reference-server/server.js';
-import { parseBytes, parseDuration, parsePort, parsePositiveInt } from './parse-values.js';
-
-function wrap<T>(parse: (value: string) => T): (value: string) => T {
-  return (value) => {
-    try { return parse(value); } catch (err) { throw new InvalidArgumentError((err as Error).message); }
-  };
-}
+import { forCommander, parseBytes, parseDuration, parsePort, parsePositiveInt } from './parse-values.js';
 
 export function serveCommand(): Command {
   return new Command('serve')
@@ -21,8 +15,8 @@ export function serveCommand(): Command {
     .option('--http-port <port>', 'HTTP file download port (0: any free port)', parsePort, D.httpPort)
     .option('--data <dir>', 'directory for the SQLite database and uploaded files', D.dataDir)
     .option('--memory', 'keep everything in memory, nothing on disk', false)
-    .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS).default(D.logLevel).argParser(wrap(parseLogLevel)))
-    .addOption(new Option('--layout <layout>', 'IM frame layout: le = u32 LE length then id; be = u32 BE id then length').choices(FRAME_LAYOUTS).default(D.layout).argParser(wrap(parseLayout)))
+    .addOption(new Option('--log-level <level>', 'log verbosity').choices(LOG_LEVELS).default(D.logLevel).argParser(forCommander(parseLogLevel)))
+    .addOption(new Option('--layout <layout>', 'IM frame layout: le = u32 LE length then id; be = u32 BE id then length').choices(FRAME_LAYOUTS).default(D.layout).argParser(forCommander(parseLayout)))
     .addOption(new Option('--max-body <bytes>', 'largest IM frame body accepted (4096, 64KiB, 16MiB...)').argParser(parseBytes).default(D.maxBodyBytes, '16MiB'))
     .option('--max-line <bytes>', 'longest CHAT/1.0 line accepted', parseBytes, D.maxLineBytes)
     .addOption(new Option('--idle-timeout <duration>', 'close IM connections silent this long, and CHAT/1.0 ones not logged in').argParser(parseDuration).default(D.idleTimeoutMs, '30s'))

@@ -54,7 +54,7 @@ describe('restart persistence', () => {
     bob.send(MessageId.GetFileListRequest, {});
     const [file] = (await bob.next(MessageId.GetFileListResponse)).FileList;
     expect(file).toMatchObject({ UserID: 'alice', FileName: 'notes.txt', FileSize: 9 });
-    const url = new URL(file!.DownUrl);
+    const url = new URL(file?.DownUrl ?? '');
     url.port = String(second.httpPort);   // the new process listens on a new port
     expect(await (await fetch(url)).text()).toBe('file body');
     const alice2 = await login(second.imPort, 'alice');
