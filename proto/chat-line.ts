@@ -32,24 +32,31 @@ export function isChatParseError(value: ChatCommand | ChatParseError): value is 
 const invalid = (reason: string): ChatParseError => ({ error: 'INVALID_MESSAGE', reason });
 const PREFIX = CHAT_PROTOCOL + ' ';
 
+/** A UTF-16 surrogate without its pair: no UTF-8 line can carry it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /**
  * A name (user or group) is one non-empty field: no space, `\r` or `\n` [CHAT-LINE-2].
  */
 export function isValidChatName(name: string): boolean {
-  return name.length > 0 && !/[ \r\n]/.test(name);
+  return name.length > 0 && !/[ \r\n]/.test(name) && !LONE_SURROGATE.test(name);
 }
 
 /** Data runs to the end of the line: anything but `\n`, and not ending in `\r` (the terminator's). */
 export function isValidChatData(data: string): boolean {
-  return !data.includes('\n') && !data.endsWith('\r');
+  return !data.includes('\n') && !data.endsWith('\r') && !LONE_SURROGATE.test(data);
 }
 
 /** Parses one line, its `\n` or `\r\n` already removed (LineSplitter does that). */
 export function parseChatLine(line: Uint8Array | string): ChatCommand | ChatParseError {
   let text: string;
   if (typeof line === 'string') {
+    // Bytes from LineSplitter never hold a `\n`; a string from elsewhere might.
+    if (line.includes('\n')) return invalid('a line cannot contain "\\n"');
+    if (LONE_SURROGATE.test(line)) return { error: 'INVALID_UTF8', reason: 'line has a lone surrogate, which UTF-8 cannot carry' };
     text = line;
   } else {
+    if (line.includes(0x0a)) return invalid('a line cannot contain "\\n"');
     if (!isUtf8(line)) return { error: 'INVALID_UTF8', reason: 'line is not valid UTF-8' };
     text = Buffer.from(line.buffer, line.byteOffset, line.length).toString('utf8');
   }

@@ -23,6 +23,11 @@ export class ProtocolError extends Error {
 export class FrameTooLargeError extends ProtocolError {
   readonly announced: number;
   readonly limit: number;
+  /**
+   * The complete frames the failing push decoded before the oversized header: they were valid, and
+   * the caller may still handle them before closing. Empty on every later push.
+   */
+  framesBefore: { id: number; body: Uint8Array }[] = [];
   constructor(announced: number, limit: number) {
     super('FRAME_TOO_LARGE', `frame header announces a ${announced}-byte body, over the ${limit}-byte limit`);
     this.announced = announced;

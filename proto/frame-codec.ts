@@ -76,10 +76,26 @@ export class FrameDecoder {
     return this.headerFill + this.bodyFill;
   }
 
-  /** Decodes every frame completed by `chunk`. Throws FrameTooLargeError (then and on every later push). */
+  /**
+   * Decodes every frame completed by `chunk`. Throws FrameTooLargeError (then and on every later push);
+   * the frames completed before the oversized header ride in its `framesBefore`.
+   */
   push(chunk: Uint8Array): Frame[] {
-    if (this.failure) throw this.failure;
+    if (this.failure) {
+      this.failure.framesBefore = [];
+      throw this.failure;
+    }
     const frames: Frame[] = [];
+    try {
+      this.decodeInto(chunk, frames);
+    } catch (err) {
+      if (err instanceof FrameTooLargeError) err.framesBefore = frames;
+      throw err;
+    }
+    return frames;
+  }
+
+  private decodeInto(chunk: Uint8Array, frames: Frame[]): void {
     let at = 0;
     const end = chunk.length;
     while (at < end) {
@@ -110,7 +126,6 @@ export class FrameDecoder {
         this.bodyLength = length;
       }
     }
-    return frames;
   }
 
   private readHeader(bytes: Uint8Array, at: number): { id: number; length: number } {

@@ -32,8 +32,14 @@ execFileSync(bin('pbjs'), [
   ...schemas,
 ], { stdio: 'inherit' });
 
-// pbjs writes an import Node's ESM resolver cannot follow without the extension.
-const js = readFileSync(jsFile, 'utf8').replace(/from "protobufjs\/minimal"/g, 'from "protobufjs/minimal.js"');
+// pbjs writes an import Node's ESM resolver cannot follow without the extension. And protobufjs
+// decodes int64 as a Long object whenever the `long` package is installed (it is a dependency), whatever
+// --force-number says: switch Long off before the classes capture their defaults, so int64 fields are
+// plain numbers at run time as the declarations say. Unix-second timestamps fit a double exactly.
+const js = readFileSync(jsFile, 'utf8')
+  .replace(/from "protobufjs\/minimal"/g, 'from "protobufjs/minimal.js"')
+  .replace(/(import \$protobuf from "protobufjs\/minimal\.js";\n)/, '$1\n$$protobuf.util.Long = undefined;\n$$protobuf.configure();\n');
+if (!js.includes('$protobuf.util.Long = undefined;')) throw new Error('generate.js: could not find the protobufjs import to switch Long off');
 writeFileSync(jsFile, js);
 
 execFileSync(bin('pbts'), ['--no-comments', '--out', dtsFile, jsFile], { stdio: 'inherit' });

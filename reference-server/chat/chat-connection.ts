@@ -11,7 +11,7 @@ import type { ChatHub } from './chat-hub.js';
 export interface ChatConfig {
   maxLineBytes: number;
   maxOutboundBytes: number;
-  /** A connection that has not logged in within this is closed; logged-in ones rely on TCP keepalive. */
+  /** A connection that has not logged in this long after connecting is closed; logged-in ones rely on TCP keepalive. */
   idleTimeoutMs: number;
 }
 
@@ -37,8 +37,13 @@ export class ChatConnection implements ManagedConnection {
     this.peer.onClose(() => { if (this.name !== null) hub.part(this.name, this); });
   }
 
-  idleLimitMs(): number | null {
-    return this.name === null ? this.config.idleTimeoutMs : null;
+  /**
+   * A connection must LOGIN within the idle timeout of connecting, whatever else it sends; once
+   * logged in it stays until its peer leaves (CHAT/1.0 has no heartbeat) [CHAT-LOGIN-3].
+   */
+  expiry(now: number): string | null {
+    const limit = this.config.idleTimeoutMs;
+    return this.name === null && now - this.peer.connectedAt > limit ? `idle: not logged in within ${limit} ms` : null;
   }
 
   private onData(chunk: Buffer): void {

@@ -3,7 +3,7 @@
 import type { Socket } from 'node:net';
 import {
   FrameDecoder, encodeFrame, encodeMessage, messageName,
-  type Frame, type MessageFields, type MessageIdNumber, type ProtocolError,
+  type Frame, type FrameTooLargeError, type MessageFields, type MessageIdNumber,
 } from '../../proto/index.js';
 import type { Logger } from '../log.js';
 import { PeerConnection } from '../transport/peer-connection.js';
@@ -36,8 +36,10 @@ export class ImConnection implements ManagedConnection {
     socket.on('data', (chunk) => this.onData(chunk));
   }
 
-  idleLimitMs(): number {
-    return this.config.idleTimeoutMs;
+  /** [IM-CONN-1] silent past the idle timeout, logged in or not (heartbeats need no login). */
+  expiry(now: number): string | null {
+    const limit = this.config.idleTimeoutMs;
+    return now - this.peer.lastReceivedAt > limit ? `idle for more than ${limit} ms` : null;
   }
 
   /** Sends message `id` with `fields` as its body. */
@@ -56,10 +58,17 @@ export class ImConnection implements ManagedConnection {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      // [IM-FRAME-4] the only error push throws; the connection cannot be resynchronised.
-      this.peer.close(`${(err as ProtocolError).message} (wrong --layout or --max-body?)`, 'warn');
+      // [IM-FRAME-4] the only error push throws; the connection cannot be resynchronised. The valid
+      // frames before the bad header are still handled, then the connection closes.
+      const tooLarge = err as FrameTooLargeError;
+      this.enqueue(tooLarge.framesBefore);
+      this.peer.close(`${tooLarge.message} (wrong --layout or --max-body?)`, 'warn');
       return;
     }
+    this.enqueue(frames);
+  }
+
+  private enqueue(frames: Frame[]): void {
     if (frames.length === 0) return;
     if (this.busy) {
       for (const f of frames) this.backlog.push(f);

@@ -6,8 +6,8 @@ import type { PeerConnection } from './peer-connection.js';
 
 export interface ManagedConnection {
   readonly peer: PeerConnection;
-  /** Milliseconds of silence after which this connection is closed; null: never. */
-  idleLimitMs(): number | null;
+  /** Why this connection should be closed at `now` (performance.now()), or null to keep it. */
+  expiry(now: number): string | null;
 }
 
 export class Listener<C extends ManagedConnection> {
@@ -81,10 +81,8 @@ export class Listener<C extends ManagedConnection> {
   private sweepIdle(): void {
     const now = performance.now();
     for (const connection of this.connections) {
-      const limit = connection.idleLimitMs();
-      if (limit !== null && now - connection.peer.lastReceivedAt > limit) {
-        connection.peer.destroy(`idle for more than ${limit} ms`);
-      }
+      const reason = connection.expiry(now);
+      if (reason !== null) connection.peer.destroy(reason);
     }
   }
 }

@@ -12,8 +12,9 @@ export class PeerConnection {
   readonly id = nextConnectionId++;
   readonly log: Logger;
   readonly remote: string;
-  /** performance.now() of the last bytes received. */
-  lastReceivedAt = performance.now();
+  /** performance.now() of the connection's start, and of the last bytes received. */
+  readonly connectedAt = performance.now();
+  lastReceivedAt = this.connectedAt;
   private closingReason: string | null = null;
   private readonly loggedKinds = new Set<string>();
   private readonly closeHandlers: ((reason: string) => void)[] = [];
