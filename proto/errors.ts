@@ -20,17 +20,30 @@ export class ProtocolError extends Error {
   }
 }
 
-export class FrameTooLargeError extends ProtocolError {
-  readonly announced: number;
-  readonly limit: number;
+/** A frame header the decoder refuses; the stream cannot be resynchronised after it. */
+export class FrameHeaderError extends ProtocolError {
   /**
-   * The complete frames the failing push decoded before the oversized header: they were valid, and
+   * The complete frames the failing push decoded before the refused header: they were valid, and
    * the caller may still handle them before closing. Empty on every later push.
    */
   framesBefore: { id: number; body: Uint8Array }[] = [];
+}
+
+export class FrameTooLargeError extends FrameHeaderError {
+  readonly announced: number;
+  readonly limit: number;
   constructor(announced: number, limit: number) {
     super('FRAME_TOO_LARGE', `frame header announces a ${announced}-byte body, over the ${limit}-byte limit`);
     this.announced = announced;
     this.limit = limit;
+  }
+}
+
+/** A header whose id the decoder was told not to accept (FrameDecoderOptions.acceptId) [IM-FRAME-6]. */
+export class UnexpectedIdError extends FrameHeaderError {
+  readonly id: number;
+  constructor(id: number) {
+    super('UNKNOWN_MESSAGE_ID', `frame header carries message id ${id}, which this peer does not accept`);
+    this.id = id;
   }
 }

@@ -1,6 +1,6 @@
 // IM frame codec: an 8-byte header then the protobuf body [IM-FRAME-1].
 // Pure and incremental: bytes in any chunking go in, complete frames come out. No sockets, no timers.
-import { FrameTooLargeError, ProtocolError } from './errors.js';
+import { FrameHeaderError, FrameTooLargeError, ProtocolError, UnexpectedIdError } from './errors.js';
 
 /**
  * `le`: u32 LE body length, then u32 LE id (zinx up to v1.1.2, the original server and C# client).
@@ -21,6 +21,11 @@ export interface Frame {
 export interface FrameDecoderOptions {
   layout?: FrameLayout;
   maxBodyBytes?: number;
+  /**
+   * Checked on each header before its body is awaited: a peer on the other layout shows up at once as
+   * an absurd id instead of a bogus length to wait for [IM-FRAME-8]. Default: every id.
+   */
+  acceptId?: (id: number) => boolean;
 }
 
 export function parseLayout(value: string): FrameLayout {
@@ -60,7 +65,8 @@ export class FrameDecoder {
   private bodyLength = 0;
   private bodyPieces: Uint8Array[] = [];
   private bodyFill = 0;
-  private failure: FrameTooLargeError | null = null;
+  private failure: FrameHeaderError | null = null;
+  private readonly acceptId: ((id: number) => boolean) | null;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.layout = options.layout ?? 'le';
@@ -69,6 +75,7 @@ export class FrameDecoder {
       throw new RangeError(`maxBodyBytes must be an integer from 0 to 4294967295, got ${this.maxBodyBytes}`);
     }
     this.littleEndian = this.layout === 'le';
+    this.acceptId = options.acceptId ?? null;
   }
 
   /** Bytes held between pushes (a partial header and a partial body). */
@@ -77,8 +84,9 @@ export class FrameDecoder {
   }
 
   /**
-   * Decodes every frame completed by `chunk`. Throws FrameTooLargeError (then and on every later push);
-   * the frames completed before the oversized header ride in its `framesBefore`.
+   * Decodes every frame completed by `chunk`. Throws FrameTooLargeError, or UnexpectedIdError with
+   * `acceptId` (then and on every later push); the frames completed before the refused header ride
+   * in its `framesBefore`.
    */
   push(chunk: Uint8Array): Frame[] {
     if (this.failure) {
@@ -89,7 +97,7 @@ export class FrameDecoder {
     try {
       this.decodeInto(chunk, frames);
     } catch (err) {
-      if (err instanceof FrameTooLargeError) err.framesBefore = frames;
+      if (err instanceof FrameHeaderError) err.framesBefore = frames;
       throw err;
     }
     return frames;
@@ -133,6 +141,10 @@ export class FrameDecoder {
     const second = readU32(bytes, at + 4, this.littleEndian);
     const length = this.littleEndian ? first : second;
     const id = this.littleEndian ? second : first;
+    if (this.acceptId !== null && !this.acceptId(id)) {
+      this.failure = new UnexpectedIdError(id);
+      throw this.failure;
+    }
     if (length > this.maxBodyBytes) {
       this.failure = new FrameTooLargeError(length, this.maxBodyBytes);
       throw this.failure;

@@ -45,8 +45,9 @@ export function encodeMessage<K extends MessageIdNumber>(id: K, fields: MessageF
 
 /**
  * Decodes the body of message `id`. Throws ProtocolError UNKNOWN_MESSAGE_ID for an id the protocol
- * does not define, UNDECODABLE_BODY for bytes that are not that message (bad wire type, truncated
- * field, invalid UTF-8 in a string) [IM-FRAME-6, IM-FRAME-7].
+ * does not define, UNDECODABLE_BODY for bytes that no protobuf message can be (a truncated field,
+ * wire type 6 or 7, field number 0, invalid UTF-8 in a string) [IM-FRAME-6, IM-FRAME-7]. A known
+ * field on an unexpected but valid wire type is skipped, as protobuf decoders do.
  */
 export function decodeMessage<K extends MessageIdNumber>(id: K, body: Uint8Array): DecodedMessage<K>;
 export function decodeMessage(id: number, body: Uint8Array): unknown;

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_MAX_BODY_BYTES, FrameDecoder, HEADER_BYTES, encodeFrame, parseLayout, writeFrameHeader,
 } from '../frame-codec.js';
-import { FrameTooLargeError } from '../errors.js';
+import { FrameTooLargeError, UnexpectedIdError } from '../errors.js';
 import { caught, fromHex, plainFrame, toHex } from './helpers.js';
 
 /** An 'le' header: u32 LE length, then u32 LE id. */
@@ -88,6 +88,17 @@ describe('FrameDecoder body size limit [IM-FRAME-4]', () => {
     expect(err.code).toBe('FRAME_TOO_LARGE');
     expect(err.framesBefore.map((f) => [f.id, toHex(f.body)])).toEqual([[19, '61'], [20, '']]);
     expect((caught(() => decoder.push(new Uint8Array(0))) as unknown as FrameTooLargeError).framesBefore).toEqual([]);
+  });
+
+  test('acceptId refuses an id at its header, before its body is awaited, keeping earlier frames', () => {
+    const decoder = new FrameDecoder({ acceptId: (id) => id % 2 === 1 });
+    const chunk = new Uint8Array([...leHeader(0, 19), ...leHeader(1_000_000, 20)]);
+    const err = caught(() => decoder.push(chunk)) as unknown as UnexpectedIdError;
+    expect(err.code).toBe('UNKNOWN_MESSAGE_ID');
+    expect(err.id).toBe(20);
+    expect(err.framesBefore.map((f) => f.id)).toEqual([19]);
+    expect(decoder.bufferedBytes).toBe(0);
+    expect(caught(() => decoder.push(new Uint8Array(0))).code).toBe('UNKNOWN_MESSAGE_ID');
   });
 
   test('the constructor rejects a limit that is not a u32', () => {

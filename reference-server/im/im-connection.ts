@@ -2,13 +2,14 @@
 // Handlers never see bytes or sockets; they see a typed request and this object's small API.
 import type { Socket } from 'node:net';
 import {
-  FrameDecoder, encodeFrame, encodeMessage, messageName,
-  type Frame, type FrameTooLargeError, type MessageFields, type MessageIdNumber,
+  FrameDecoder, UnexpectedIdError, encodeFrame, encodeMessage, isMessageId, messageName,
+  type Frame, type FrameHeaderError, type MessageFields, type MessageIdNumber,
 } from '../../proto/index.js';
 import type { Logger } from '../log.js';
 import { PeerConnection } from '../transport/peer-connection.js';
 import type { ManagedConnection } from '../transport/listener.js';
 import type { ImConfig } from './im-config.js';
+import { isRequestId } from './request-ids.js';
 
 export type FrameHandler = (connection: ImConnection, frame: Frame) => void | Promise<void>;
 
@@ -24,6 +25,7 @@ export class ImConnection implements ManagedConnection {
   /** Frames received while an earlier request was still being handled (asynchronously). */
   private backlog: Frame[] = [];
   private busy = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     socket: Socket,
@@ -32,8 +34,10 @@ export class ImConnection implements ManagedConnection {
     private readonly handleFrame: FrameHandler,
   ) {
     this.peer = new PeerConnection(socket, log, config.maxOutboundBytes);
-    this.decoder = new FrameDecoder({ layout: config.layout, maxBodyBytes: config.maxBodyBytes });
+    // Only requests are accepted: anything else is refused at its header, before its body is awaited.
+    this.decoder = new FrameDecoder({ layout: config.layout, maxBodyBytes: config.maxBodyBytes, acceptId: isRequestId });
     socket.on('data', (chunk) => this.onData(chunk));
+    this.peer.whenIdle = () => this.idle();
   }
 
   /** [IM-CONN-1] silent past the idle timeout, logged in or not (heartbeats need no login). */
@@ -58,14 +62,24 @@ export class ImConnection implements ManagedConnection {
     try {
       frames = this.decoder.push(chunk);
     } catch (err) {
-      // [IM-FRAME-4] the only error push throws; the connection cannot be resynchronised. The valid
-      // frames before the bad header are still handled, then the connection closes.
-      const tooLarge = err as FrameTooLargeError;
-      this.enqueue(tooLarge.framesBefore);
-      this.peer.close(`${tooLarge.message} (wrong --layout or --max-body?)`, 'warn');
+      // [IM-FRAME-4, IM-FRAME-6] the only errors push throws; the stream cannot be resynchronised.
+      // The valid frames before the bad header are still handled and answered, then the connection closes.
+      const refused = err as FrameHeaderError;
+      this.peer.socket.pause();
+      this.enqueue(refused.framesBefore);
+      const reason = refused instanceof UnexpectedIdError
+        ? `message id ${refused.id}${isMessageId(refused.id) ? ` (${messageName(refused.id)})` : ''} is not a client request (wrong --layout?)`
+        : `${refused.message} (wrong --layout or --max-body?)`;
+      void this.idle().then(() => this.peer.close(reason, 'warn'));
       return;
     }
     this.enqueue(frames);
+  }
+
+  /** Resolves once no request is being handled and none waits. */
+  private idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private enqueue(frames: Frame[]): void {
@@ -100,8 +114,10 @@ export class ImConnection implements ManagedConnection {
     const rest = frames.slice(next);
     for (const f of this.backlog) rest.push(f);
     this.backlog = [];
-    if (this.peer.closing) return;
-    this.peer.socket.resume();
-    this.run(rest, 0);
+    if (!this.peer.closing) {
+      this.peer.socket.resume();
+      this.run(rest, 0);
+    }
+    if (!this.busy) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }

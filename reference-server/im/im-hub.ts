@@ -51,14 +51,18 @@ export class ImHub {
       UserID: user.userId,
       NickName: user.nickName,
       Signature: user.signature,
-      HeadImageUrl: user.headImageUrl,
+      HeadImageUrl: user.headImageUrl.startsWith('/res/') ? this.config.publicUrl + user.headImageUrl : user.headImageUrl,
       CreateTime: user.createTime,
       Status: this.currentStatus(user.userId),
     };
   }
 
+  resourcePath(kind: FileKind, storedName: string): string {
+    return `/res/${kind === 'file' ? 'files' : 'avatars'}/${storedName}`;
+  }
+
   downloadUrl(kind: FileKind, storedName: string): string {
-    return `${this.config.publicUrl}/res/${kind === 'file' ? 'files' : 'avatars'}/${storedName}`;
+    return this.config.publicUrl + this.resourcePath(kind, storedName);
   }
 
   /** Pushes a notice to every online friend of `userId` [IM-NOTICE-1]. */

@@ -8,7 +8,7 @@ export function failure(code: ResultCodeValue, message: string): im.IResult {
   return { Code: code, Msg: message };
 }
 
-/** Every response id whose body has a Result in field 1 (all ten paired responses do). */
+/** Every response id whose body has a Result in field 1 (all nine paired responses do). */
 export type ResponseId = 2 | 4 | 6 | 12 | 16 | 18 | 20 | 22 | 24;
 
 /** Sends response `id` carrying only a failure Result. */

@@ -55,13 +55,12 @@ describe('frames', () => {
     expect((await c.next(MessageId.HeartbeatResponse)).Result?.Code).toBe(ResultCode.Success);
   });
 
-  test('a 4 GiB announcement from the other layout is refused before anything is allocated', async () => {
+  test('a 4 GiB announcement is refused before anything is allocated', async () => {
     t = await startTestServer();
     const c = await connect();
-    // A big-endian client talking to a little-endian server: id 19 first reads as a length of 0x13000000.
-    c.sendRaw(header(MessageId.HeartbeatRequest, 0, 'be'));
+    c.sendRaw(header(MessageId.HeartbeatRequest, 0xffffffff));
     await c.waitClosed();
-    await t.logged(/over the 16777216-byte limit \(wrong --layout or --max-body\?\)/);
+    await t.logged(/announces a 4294967295-byte body, over the 16777216-byte limit \(wrong --layout or --max-body\?\)/);
   });
 
   test.each([[0], [25], [0xffffffff], [MessageId.HeartbeatResponse]])('message id %i closes the connection with the reason logged', async (id) => {
@@ -70,7 +69,7 @@ describe('frames', () => {
     const c = await connect();
     c.sendRaw(header(id, 0));
     await c.waitClosed();
-    await t.logged(id === MessageId.HeartbeatResponse ? /is not a client request/ : new RegExp(`unknown message id ${id}`));
+    await t.logged(id === MessageId.HeartbeatResponse ? /message id 20 \(HeartbeatResponse\) is not a client request/ : new RegExp(`message id ${id} is not a client request`));
     await stillWorks();
   });
 
@@ -146,6 +145,17 @@ describe('connections', () => {
     await stillWorks();
   });
 
+  test('one message larger than --max-outbound still reaches a client that reads (regression)', async () => {
+    t = await startTestServer({ maxOutboundBytes: 64 * 1024 });
+    const alice = await loggedIn(t.imPort, 'alice');
+    const bob = await loggedIn(t.imPort, 'bob');
+    clients.push(alice, bob);
+    await befriend(alice, 'bob');
+    const big = new Uint8Array(1024 * 1024).fill(7);
+    alice.send(MessageId.FriendChatRequest, { ToUserID: 'bob', Content: big });
+    expect((await bob.next(MessageId.FriendChatNotice)).Content.length).toBe(big.length);
+  });
+
   test('shutdown closes every connection', async () => {
     t = await startTestServer();
     const c = await connect();
@@ -153,5 +163,33 @@ describe('connections', () => {
     await t.close();
     await c.waitClosed();
     t = await startTestServer();   // afterEach closes this one
+  });
+});
+
+describe('layout mismatch [IM-FRAME-8]', () => {
+  test('a big-endian LoginRequest to a little-endian server is refused at its header, not after 16 MiB', async () => {
+    t = await startTestServer();
+    const c = await connect({ layout: 'be' });
+    c.send(MessageId.LoginRequest, { UserID: 'alice', Password: 'pa', Status: 2 });
+    await c.waitClosed(2000);
+    await t.logged(/message id \d+ is not a client request \(wrong --layout\?\)/);
+  });
+
+  test('requests before a refused header are still answered, even those handled asynchronously', async () => {
+    t = await startTestServer();
+    const c = await connect();
+    const register = encodeFrame(MessageId.RegisterRequest, encodeMessage(MessageId.RegisterRequest, { UserID: 'early', Password: 'pw' }));
+    c.sendRaw(Buffer.concat([register, header(MessageId.HeartbeatResponse, 0)]));
+    expect((await c.next(MessageId.RegisterResponse)).Result?.Code).toBe(ResultCode.Success);
+    await c.waitClosed();
+  });
+
+  test('a client that half-closes still gets the replies to what it sent', async () => {
+    t = await startTestServer();
+    const c = await connect();
+    c.send(MessageId.RegisterRequest, { UserID: 'halfway', Password: 'pw' });
+    c.socket.end();
+    expect((await c.next(MessageId.RegisterResponse)).Result?.Code).toBe(ResultCode.Success);
+    await c.waitClosed();
   });
 });

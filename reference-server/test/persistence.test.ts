@@ -54,9 +54,9 @@ describe('restart persistence', () => {
     bob.send(MessageId.GetFileListRequest, {});
     const [file] = (await bob.next(MessageId.GetFileListResponse)).FileList;
     expect(file).toMatchObject({ UserID: 'alice', FileName: 'notes.txt', FileSize: 9 });
-    const url = new URL(file?.DownUrl ?? '');
-    url.port = String(second.httpPort);   // the new process listens on a new port
-    expect(await (await fetch(url)).text()).toBe('file body');
+    // URLs are built when sent: they name the new process's port.
+    expect(new URL(file?.DownUrl ?? '').port).toBe(String(second.httpPort));
+    expect(await (await fetch(file?.DownUrl ?? '')).text()).toBe('file body');
     const alice2 = await login(second.imPort, 'alice');
     clients.push(alice2);
     alice2.send(MessageId.GetUserListRequest, {});

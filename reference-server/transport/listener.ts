@@ -23,7 +23,7 @@ export class Listener<C extends ManagedConnection> {
     private readonly accept: (socket: Socket) => C,
     private readonly sweepEveryMs: number,
   ) {
-    this.server = createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+    this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.onSocket(socket));
   }
 
   async listen(host: string, port: number): Promise<{ host: string; port: number }> {

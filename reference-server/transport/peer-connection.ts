@@ -18,6 +18,8 @@ export class PeerConnection {
   private closingReason: string | null = null;
   private readonly loggedKinds = new Set<string>();
   private readonly closeHandlers: ((reason: string) => void)[] = [];
+  /** Resolves once the owner has no request in progress; the owner replaces it. */
+  whenIdle: () => Promise<void> = () => Promise.resolve();
 
   constructor(
     readonly socket: Socket,
@@ -29,9 +31,12 @@ export class PeerConnection {
     socket.setNoDelay(true);
     socket.on('error', (err) => this.noteClosing(`socket error: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
     socket.on('end', () => {
-      this.noteClosing('peer closed the connection');
-      // Half-closed by the peer: nothing more will arrive, so finish our side too.
-      socket.end();
+      // Half-closed by the peer: nothing more will arrive. Requests still in progress get their
+      // replies, then our side ends too.
+      void this.whenIdle().then(() => {
+        this.noteClosing('peer closed the connection');
+        socket.end();
+      });
     });
     socket.on('close', () => {
       const reason = this.closingReason ?? 'connection closed';
@@ -50,12 +55,13 @@ export class PeerConnection {
 
   /**
    * Queues bytes for the peer. A peer that lets more than maxOutboundBytes pile up is not reading:
-   * it is disconnected rather than allowed to grow the heap. Returns false when nothing was queued.
+   * it is disconnected rather than allowed to grow the heap. The check is on what is already queued,
+   * so one message of any size (up to the body limit) still goes to a peer that keeps up; the queue
+   * never exceeds maxOutboundBytes plus one message. Returns false when nothing was queued.
    */
   send(bytes: Uint8Array | string, onWritten?: (err?: Error | null) => void): boolean {
     if (this.closing) return false;
-    const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.length;
-    if (this.socket.writableLength + size > this.maxOutboundBytes) {
+    if (this.socket.writableLength > this.maxOutboundBytes) {
       this.destroy(`peer is not reading: over ${this.maxOutboundBytes} bytes of replies queued`, 'warn');
       return false;
     }

@@ -35,7 +35,8 @@ export const register = defineHandler({
         storedName, kind: 'avatar', owner: request.UserID, toUser: '', userType: 0,
         fileName: 'avatar', size: request.HeadImageData.length, createdAt: Date.now(),
       });
-      headImageUrl = hub.downloadUrl('avatar', storedName);
+      // Stored as a path: the URL is built on the way out, so it follows --public-url and the port.
+      headImageUrl = hub.resourcePath('avatar', storedName);
     }
     const inserted = hub.store.insertUser({
       userId: request.UserID,
