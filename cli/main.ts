@@ -1,11 +1,14 @@
 // The talkbench command line. Commands register here; exit codes follow [D-EXIT] (see README).
 import { Command, CommanderError } from 'commander';
+import { loadCommand } from './load-command.js';
 import { serveCommand } from './serve-command.js';
+import { VERSION } from './version.js';
 
 const program = new Command('talkbench')
   .description('load generator, conformance suite and reference server for IM (protobuf) and CHAT/1.0 chat servers')
-  .version('0.1.0')
-  .addCommand(serveCommand());
+  .version(VERSION)
+  .addCommand(serveCommand())
+  .addCommand(loadCommand());
 
 // addCommand does not pass settings down: every command reports usage errors the same way.
 for (const command of [program, ...program.commands]) command.showHelpAfterError('(add --help for usage)').exitOverride();

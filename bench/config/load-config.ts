@@ -1,0 +1,63 @@
+// A load run's settings, resolved: every default applied, every duration in ms. Built from flags and
+// an optional scenario file (config/scenario-file.ts); what the result file records as `config`.
+import type { FrameLayout } from '../../proto/index.js';
+import type { Threshold } from '../metrics/thresholds.js';
+import type { Endpoint } from '../worker/task.js';
+
+export type ScenarioName = 'users' | 'ping';
+export type Protocol = 'im' | 'chat';
+
+export interface LoadConfig {
+  scenario: ScenarioName;
+  protocol: Protocol;
+  targets: Endpoint[];
+  /** Simulated users (ping: connections). */
+  users: number;
+  rampUpMs: number;
+  warmupMs: number;
+  durationMs: number;
+  timeoutMs: number;
+  graceMs: number;
+  /** Ping: requests/s in all (open model); null with inflight or heartbeat-interval pacing. */
+  rate: number | null;
+  /** Ping: requests in flight per connection (closed model); null for the open model. */
+  inflight: number | null;
+  heartbeatIntervalMs: number;
+  bodyBytes: number;
+  /** Users scenario: friends are groups of this many consecutive users. */
+  groupSize: number;
+  /** Users scenario: actions per user per second (Poisson arrivals). */
+  rates: { chat: number; upload: number; status: number; userInfo: number; fileList: number; broadcast: number };
+  chatBytes: number;
+  uploadBytes: { min: number; max: number };
+  workers: number;
+  processes: number;
+  layout: FrameLayout;
+  maxBodyBytes: number;
+  seed: string;
+  sourceAddresses: string[];
+  thresholds: Threshold[];
+  /** Overload limits [D-EXIT 5]. */
+  overload: { lateStartMs: number; lateShare: number; eventLoopP99Ms: number };
+  shard: { index: number; count: number };
+}
+
+export const DEFAULTS = {
+  users: 100,
+  rampUpMs: 0,
+  durationMs: 10_000,
+  timeoutMs: 5000,
+  graceMs: 2000,
+  heartbeatIntervalMs: 10_000,
+  bodyBytes: 0,
+  groupSize: 5,
+  rates: { chat: 0.1, upload: 0, status: 0.01, userInfo: 0, fileList: 0, broadcast: 0.05 },
+  chatBytes: 64,
+  uploadBytes: { min: 1024, max: 16 * 1024 },
+  overload: { lateStartMs: 10, lateShare: 0.01, eventLoopP99Ms: 50 },
+} as const;
+
+/** [D-LOAD] warmup defaults to 1s for ping and 0 for user scenarios. */
+export function defaultWarmupMs(scenario: ScenarioName): number {
+  return scenario === 'ping' ? 1000 : 0;
+}

@@ -1,0 +1,39 @@
+// `--target host:port[,host:port...]` and the source addresses connections are spread over.
+import type { Endpoint } from '../worker/task.js';
+
+export function parseTargets(value: string): Endpoint[] {
+  const targets = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(part);
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) throw new Error(`"${part}" is not a target: use host:port (127.0.0.1:8999), several separated by commas`);
+    return { host: match[1] ?? match[2]!, port };
+  });
+  if (targets.length === 0) throw new Error('--target needs at least one host:port');
+  return targets;
+}
+
+const isLoopback = (host: string): boolean => /^127\.\d+\.\d+\.\d+$/.test(host) || host === 'localhost' || host === '::1';
+
+/** One source address keeps well under a port's ~28,000 ephemeral ports; past 14,000 connects slow down. */
+const CONNECTIONS_PER_SOURCE = 10_000;
+
+/**
+ * `--source-addresses N` (127.0.0.1 to 127.0.0.N) or a list. By default, against loopback targets,
+ * enough 127.0.0.x addresses for CONNECTIONS_PER_SOURCE each; elsewhere the system's choice ([]).
+ */
+export function sourceAddresses(option: string | undefined, targets: readonly Endpoint[], connections: number): string[] {
+  if (option !== undefined) {
+    if (/^\d+$/.test(option)) {
+      const n = Number(option);
+      if (n < 1 || n > 254) throw new Error(`--source-addresses ${option}: give 1 to 254, or a list of addresses`);
+      return Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
+    }
+    const list = option.split(',').map((a) => a.trim()).filter(Boolean);
+    if (list.length === 0) throw new Error('--source-addresses: empty list');
+    return list;
+  }
+  if (!targets.every((t) => isLoopback(t.host))) return [];
+  const perTarget = Math.ceil(connections / targets.length);
+  const n = Math.min(254, Math.max(1, Math.ceil(perTarget / CONNECTIONS_PER_SOURCE)));
+  return Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
+}

@@ -1,0 +1,44 @@
+// The generator's own health over the measured window: event-loop delay and utilization of this
+// thread, and how many actions started late. A busy generator delays its own sends and reads, and
+// then measures itself, not the server [D-EXIT 5].
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+
+export class HealthMonitor {
+  actionsScheduled = 0;
+  lateStarts = 0;
+  private delay: IntervalHistogram | null = null;
+  private elu: EventLoopUtilization | null = null;
+  private utilization = 0;
+
+  constructor(private readonly lateStartMs: number) {}
+
+  start(): void {
+    this.delay = monitorEventLoopDelay({ resolution: 10 });
+    this.delay.enable();
+    this.elu = performance.eventLoopUtilization();
+  }
+
+  stop(): void {
+    this.delay?.disable();
+    if (this.elu) this.utilization = performance.eventLoopUtilization(this.elu).utilization;
+  }
+
+  /** An action due at `dueMs` starts at `nowMs`. */
+  started(dueMs: number, nowMs: number): void {
+    this.actionsScheduled++;
+    if (nowMs - dueMs > this.lateStartMs) this.lateStarts++;
+  }
+
+  report(worker: number) {
+    const d = this.delay;
+    // The histogram is in nanoseconds and counts the timer's own resolution (10 ms) as delay: remove it.
+    const ms = (ns: number) => (d && d.count > 0 ? Math.max(0, Math.round((ns / 1e6 - 10) * 1000) / 1000) : 0);
+    return {
+      worker,
+      eventLoopDelay: { p50: ms(d?.percentile(50) ?? 0), p99: ms(d?.percentile(99) ?? 0), max: ms(d?.max ?? 0) },
+      utilization: Math.round(this.utilization * 1000) / 1000,
+      actionsScheduled: this.actionsScheduled,
+      lateStarts: this.lateStarts,
+    };
+  }
+}

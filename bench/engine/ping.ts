@@ -1,0 +1,144 @@
+// The ping scenario: HeartbeatRequest frames timed against their HeartbeatResponse, no login, no
+// protobuf decoding. It measures the generator and the transport alone, against any frame responder.
+// Closed model: K requests in flight per connection. Open model: requests scheduled evenly at a fixed
+// rate whatever the replies do, each timed from its scheduled time too [D-LOAD].
+import { MessageId, encodeFrame } from '../../proto/index.js';
+import type { WorkerContext } from '../worker/worker-context.js';
+import type { PingPlan } from '../worker/task.js';
+import { monoMs } from './clock.js';
+import { ImLink } from './im-link.js';
+import { PendingQueue } from './pending-queue.js';
+
+interface PingConnection {
+  link: ImLink;
+  pending: PendingQueue;
+}
+
+const HEARTBEAT = 'heartbeat';
+/** How often timeouts are looked for. */
+const TIMEOUT_SWEEP_MS = 100;
+
+export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void> {
+  const { task, recorder, timeline } = ctx;
+  const frame = encodeFrame(MessageId.HeartbeatRequest, new Uint8Array(plan.bodyBytes), task.layout);
+  const connections: PingConnection[] = [];
+  const reply = { scheduledMs: 0, sentMs: 0, timedOut: false };
+  let sending = true;
+  let lastReplyMs = monoMs();
+
+  const send = (c: PingConnection, scheduledMs: number): void => {
+    const now = monoMs();
+    c.pending.push(MessageId.HeartbeatResponse, scheduledMs, now);
+    c.link.write(frame);
+    if (ctx.inWindow(scheduledMs)) recorder.count(HEARTBEAT, 'sent');
+  };
+
+  const onReply = (c: PingConnection, id: number): void => {
+    if (id !== MessageId.HeartbeatResponse || !c.pending.take(id, reply)) return;
+    const now = monoMs();
+    lastReplyMs = now;
+    if (!reply.timedOut && ctx.inWindow(reply.scheduledMs)) recorder.latency(HEARTBEAT, now - reply.scheduledMs, now - reply.sentMs);
+    // Closed model: the reply frees a slot for the next request.
+    if (plan.model === 'closed' && sending) send(c, now);
+  };
+
+  // Connect everything, spread over the ramp-up, each to its target and source address.
+  const opening: Promise<void>[] = [];
+  for (let i = 0; i < plan.connections; i++) {
+    const global = plan.firstConnection + i;
+    const target = task.targets[global % task.targets.length]!;
+    const localAddress = task.sourceAddresses[global % task.sourceAddresses.length];
+    const at = timeline.startMs + (timeline.rampUpMs * i) / plan.connections;
+    opening.push(ctx.sleepUntil(at).then(async () => {
+      if (ctx.stopping) return;
+      const started = monoMs();
+      try {
+        const link = await ImLink.open({ ...target, localAddress, layout: task.layout, maxBodyBytes: task.maxBodyBytes, connectTimeoutMs: task.timeoutMs });
+        const now = monoMs();
+        recorder.latency('connect', now - at, now - started);
+        const c: PingConnection = { link, pending: new PendingQueue(Math.max(16, plan.inflight * 2)) };
+        link.onFrame = (id) => onReply(c, id);
+        link.onClose = (reason) => {
+          ctx.status.connected--;
+          if (!sending) return;
+          recorder.disconnected(reason);
+          if (ctx.status.connected === 0) ctx.failTarget(`every connection lost (last: ${reason})`);
+        };
+        connections.push(c);
+        ctx.status.connected++;
+      } catch (err) {
+        ctx.status.connectFailures++;
+        recorder.failed('connect', (err as NodeJS.ErrnoException).code ?? 'error');
+      }
+    }));
+  }
+  await Promise.all(opening);
+  if (connections.length === 0 && !ctx.stopping) ctx.failTarget('no connection could be opened');
+
+  const timeoutSweep = setInterval(() => {
+    const now = monoMs();
+    for (const c of connections) {
+      c.pending.expire(now - task.timeoutMs, () => {
+        // Timeouts are counted like the requests: by when they were due.
+        recorder.count(HEARTBEAT, 'timeouts');
+        if (plan.model === 'closed' && sending && !c.link.closed) send(c, now);
+      });
+    }
+    const waiting = connections.some((c) => c.pending.outstanding() > 0);
+    if (sending && waiting && now - lastReplyMs > task.timeoutMs) ctx.failTarget(`no reply for ${task.timeoutMs} ms`);
+  }, TIMEOUT_SWEEP_MS);
+
+  await ctx.sleepUntil(timeline.startMs + timeline.rampUpMs);
+  if (plan.model === 'closed') {
+    const now = monoMs();
+    for (const c of connections) for (let k = 0; k < plan.inflight; k++) send(c, now);
+    await ctx.sleepUntil(timeline.measureEndMs);
+  } else {
+    await runOpenSchedule(ctx, plan, connections, send);
+  }
+  sending = false;
+
+  // Let the last replies arrive (at most the timeout), then close.
+  const drainUntil = Math.min(monoMs() + task.timeoutMs, Math.max(timeline.graceEndMs, monoMs()));
+  while (!ctx.targetFailure && monoMs() < drainUntil && connections.some((c) => c.pending.outstanding() > 0)) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  clearInterval(timeoutSweep);
+  for (const c of connections) {
+    c.pending.expire(Number.POSITIVE_INFINITY, () => recorder.count(HEARTBEAT, 'timeouts'));
+    c.link.close();
+  }
+}
+
+/**
+ * Open model: request k is due at start + k/rate, round-robin over the connections, whatever the
+ * replies do. Due requests go out in bursts when the loop wakes late; every late start is counted.
+ */
+async function runOpenSchedule(
+  ctx: WorkerContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void,
+): Promise<void> {
+  if (connections.length === 0) return;
+  const { timeline } = ctx;
+  // The rate holds however many connections opened: the open model does not bend to the target.
+  const spacingMs = 1000 / plan.rate;
+  const start = timeline.startMs + timeline.rampUpMs;
+  let k = 0;
+  while (!ctx.stopping) {
+    const now = monoMs();
+    let due = start + k * spacingMs;
+    if (due >= timeline.measureEndMs) break;
+    while (due <= now && due < timeline.measureEndMs) {
+      const c = connections[k % connections.length]!;
+      if (!c.link.closed) {
+        if (ctx.inWindow(due)) ctx.health.started(due, now);
+        send(c, due);
+      }
+      k++;
+      due = start + k * spacingMs;
+    }
+    const wait = due - monoMs();
+    // Timers fire at best to the millisecond: sleep the long waits, yield to I/O for the short ones.
+    if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
+    else await new Promise((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,51 @@
+// From what a run saw to its status and exit code [D-EXIT].
+import { EXIT, worstExit, type ExitCode } from '../../util/exit-codes.js';
+import type { LoadConfig } from '../config/load-config.js';
+import type { ThresholdOutcome } from '../metrics/thresholds.js';
+import type { WorkerHealth } from '../worker/task.js';
+import type { RunStatus } from './result.js';
+
+export interface RunFacts {
+  interrupted: boolean;
+  /** Nothing could connect at the start. */
+  unreachable: string | null;
+  targetFailure: string | null;
+  workers: readonly WorkerHealth[];
+  thresholds: readonly ThresholdOutcome[];
+}
+
+const STATUS: Record<number, RunStatus> = {
+  [EXIT.ok]: 'passed', [EXIT.interrupted]: 'interrupted', [EXIT.unreachable]: 'unreachable',
+  [EXIT.targetFailed]: 'target-failed', [EXIT.overloaded]: 'overloaded', [EXIT.thresholdCrossed]: 'thresholds-crossed',
+};
+
+/** Open model only: a closed-model generator waits on the server by design, so lateness means nothing there. */
+export function overloadReasons(config: Pick<LoadConfig, 'scenario' | 'inflight' | 'overload'>, workers: readonly WorkerHealth[]): string[] {
+  if (config.scenario === 'ping' && config.inflight !== null) return [];
+  const reasons: string[] = [];
+  const scheduled = workers.reduce((n, w) => n + w.actionsScheduled, 0);
+  const late = workers.reduce((n, w) => n + w.lateStarts, 0);
+  if (scheduled > 0 && late / scheduled > config.overload.lateShare) {
+    reasons.push(`${late} of ${scheduled} actions (${((late / scheduled) * 100).toFixed(1)}%) started over ${config.overload.lateStartMs} ms late (limit ${(config.overload.lateShare * 100).toFixed(1)}%)`);
+  }
+  for (const w of workers) {
+    if (w.eventLoopDelay.p99 > config.overload.eventLoopP99Ms) {
+      reasons.push(`worker ${w.worker}: event-loop delay p99 ${w.eventLoopDelay.p99} ms over the ${config.overload.eventLoopP99Ms} ms limit`);
+    }
+  }
+  return reasons;
+}
+
+export function decideOutcome(config: LoadConfig, facts: RunFacts): { status: RunStatus; exitCode: ExitCode; reasons: string[] } {
+  const codes: ExitCode[] = [];
+  const reasons: string[] = [];
+  if (facts.interrupted) { codes.push(EXIT.interrupted); reasons.push('interrupted by a signal'); }
+  if (facts.unreachable) { codes.push(EXIT.unreachable); reasons.push(facts.unreachable); }
+  if (facts.targetFailure) { codes.push(EXIT.targetFailed); reasons.push(`the target failed mid-run: ${facts.targetFailure}`); }
+  const overload = overloadReasons(config, facts.workers);
+  if (overload.length > 0) { codes.push(EXIT.overloaded); reasons.push(...overload.map((r) => `generator overloaded: ${r}`)); }
+  const crossed = facts.thresholds.filter((t) => !t.passed);
+  if (crossed.length > 0) { codes.push(EXIT.thresholdCrossed); reasons.push(...crossed.map((t) => `threshold crossed: ${t.threshold} (measured ${t.actual ?? 'nothing'})`)); }
+  const exitCode = worstExit(codes);
+  return { status: STATUS[exitCode] ?? 'passed', exitCode, reasons };
+}

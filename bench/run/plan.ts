@@ -1,0 +1,59 @@
+// Splits a run among this process's workers: whole shares of connections (ping) and of the rate.
+import type { LoadConfig } from '../config/load-config.js';
+import { groupCount, groupSlice } from '../model/population.js';
+import type { PingPlan, UsersPlan } from '../worker/task.js';
+
+/** The `index`-th of `parts` near-equal shares of `total` items: [first, count]. */
+export function share(total: number, parts: number, index: number): [number, number] {
+  const base = Math.floor(total / parts);
+  const extra = total % parts;
+  const count = base + (index < extra ? 1 : 0);
+  const first = index * base + Math.min(index, extra);
+  return [first, count];
+}
+
+export function pingPlans(config: LoadConfig, firstConnection: number, connections: number): PingPlan[] {
+  const plans: PingPlan[] = [];
+  const workers = Math.max(1, Math.min(config.workers, connections));
+  // Open model: the whole rate, or one request per connection per heartbeat interval [D-LOAD].
+  const totalRate = config.rate ?? (connections * 1000) / config.heartbeatIntervalMs;
+  for (let w = 0; w < workers; w++) {
+    const [first, count] = share(connections, workers, w);
+    plans.push({
+      scenario: 'ping',
+      connections: count,
+      firstConnection: firstConnection + first,
+      model: config.inflight !== null ? 'closed' : 'open',
+      rate: (totalRate * count) / connections,
+      inflight: config.inflight ?? 1,
+      bodyBytes: config.bodyBytes,
+    });
+  }
+  return plans;
+}
+
+/** Whole friend groups for each worker of this shard (and process). */
+export function usersPlans(config: LoadConfig, groups: { first: number; end: number }): UsersPlan[] {
+  const count = groups.end - groups.first;
+  const workers = Math.max(1, Math.min(config.workers, count));
+  return Array.from({ length: workers }, (_, w) => {
+    const slice = groupSlice(count, workers, w);
+    return {
+      scenario: 'users' as const,
+      protocol: config.protocol,
+      groups: { first: groups.first + slice.first, end: groups.first + slice.end },
+      totalUsers: config.users,
+      groupSize: config.groupSize,
+      seed: config.seed,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      rates: { ...config.rates },
+      chatBytes: config.chatBytes,
+      uploadBytes: { ...config.uploadBytes },
+    };
+  });
+}
+
+/** The groups of shard `index` (from 1) of `count`. */
+export function shardGroups(config: LoadConfig): { first: number; end: number } {
+  return groupSlice(groupCount(config.users, config.groupSize), config.shard.count, config.shard.index - 1);
+}

@@ -1,0 +1,211 @@
+// Runs one load process: preflight, a piscina pool of workers, one timeline for all, progress, early
+// stops (a signal, a failed target), then the result with everything merged exactly.
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { LoadConfig } from '../config/load-config.js';
+import { monoMs } from '../engine/clock.js';
+import { deriveMetrics } from '../metrics/derive.js';
+import { evaluateThresholds } from '../metrics/thresholds.js';
+import type { GoMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
+import { combineCounts, combineDelivery, combineOps } from './combine.js';
+import { openFileLimit } from './limits.js';
+import { decideOutcome } from './outcome.js';
+import { pingPlans, shardGroups, share, usersPlans } from './plan.js';
+import { unreachableTargets } from './preflight.js';
+import { LOAD_SCHEMA_VERSION, type LoadResult, type SecondSample } from './result.js';
+import { TimeSeriesCollector } from './time-series.js';
+import { TSX_EXEC_ARGV } from './tsx-loader.js';
+
+export interface LiveView {
+  elapsedMs: number;
+  phase: 'starting' | 'ramp-up' | 'warm-up' | 'measuring' | 'grace';
+  status: WorkerStatus;
+  /** The latest complete second of the measured window, if any. */
+  lastSecond: SecondSample | null;
+  errors: number;
+}
+
+export interface RunHooks {
+  onProgress?(view: LiveView): void;
+  /** Resolves when the run must stop early (SIGINT/SIGTERM); its value is the reason. */
+  interrupt?: Promise<string>;
+  /** The target's scrypt cost, when the caller started the target and knows it [D-HASH]. */
+  targetScryptCost?: number | null;
+  version: string;
+}
+
+/** How long workers get to load before the run starts without them is a failure. */
+const READY_TIMEOUT_MS = 30_000;
+/** Between the last worker being ready and the first connection. */
+const START_DELAY_MS = 50;
+
+export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<LoadResult> {
+  const runId = `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+  const startedAt = new Date().toISOString();
+  const loadStart = loadavg();
+  const cpuStart = process.cpuUsage();
+  const wallStart = monoMs();
+  const base = { runId, startedAt, loadStart, cpuStart, wallStart };
+
+  const unreachable = await unreachableTargets(config.targets, config.timeoutMs);
+  if (unreachable.length > 0) return finish(config, hooks, base, [], [], unreachable.join('; '), false, 0);
+
+  const plans = config.scenario === 'ping'
+    ? pingPlans(config, ...share(config.users, config.shard.count, config.shard.index - 1))
+    : usersPlans(config, shardGroups(config));
+  const pool = new Piscina({
+    filename: new URL('../worker/worker-entry.ts', import.meta.url).href,
+    minThreads: plans.length,
+    maxThreads: plans.length,
+    idleTimeout: 60_000,
+    execArgv: [...TSX_EXEC_ARGV],
+  });
+
+  const channels = plans.map(() => new MessageChannel());
+  const series = new TimeSeriesCollector(plans.length);
+  const statuses: WorkerStatus[] = plans.map(() => ({ connected: 0, loggedIn: 0, connectFailures: 0 }));
+  let timeline: Timeline | null = null;
+  let lastSecond: SecondSample | null = null;
+  let errors = 0;
+  let interrupted = false;
+  const stopAll = (reason: string): void => {
+    const message: StopMessage = { kind: 'stop', reason };
+    for (const c of channels) c.port1.postMessage(message);
+  };
+
+  let readyCount = 0;
+  let onAllReady: () => void = () => undefined;
+  const allReady = new Promise<void>((resolve) => { onAllReady = resolve; });
+  channels.forEach((channel, w) => {
+    channel.port1.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'ready') {
+        if (++readyCount === plans.length) onAllReady();
+      } else if (message.kind === 'progress') {
+        statuses[w] = message.status;
+        for (const op of Object.values(message.ops)) errors += op.failed + op.timeouts;
+        const completed = series.add(message);
+        if (completed) lastSecond = completed;
+        if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors));
+      } else if (message.kind === 'target-failed') {
+        stopAll(`target failed under worker ${message.worker}: ${message.reason}`);
+      }
+    });
+  });
+
+  void hooks.interrupt?.then((reason) => { interrupted = true; stopAll(reason); });
+
+  const running = plans.map((plan, w) => {
+    const task: WorkerTask = {
+      runId, worker: w, plan, targets: config.targets, sourceAddresses: config.sourceAddresses,
+      layout: config.layout, maxBodyBytes: config.maxBodyBytes, timeoutMs: config.timeoutMs,
+      timeline: { startMs: 0, rampUpMs: 0, measureStartMs: 0, measureEndMs: 0, graceEndMs: 0 },
+      lateStartMs: config.overload.lateStartMs, port: channels[w]!.port2,
+    };
+    return pool.run(task, { transferList: [channels[w]!.port2] }) as Promise<WorkerResult>;
+  });
+
+  let readyTimer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    allReady,
+    new Promise((_, reject) => { readyTimer = setTimeout(() => reject(new Error(`workers not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS); }),
+  ]);
+  clearTimeout(readyTimer);
+  const startMs = monoMs() + START_DELAY_MS;
+  const measureStartMs = startMs + config.rampUpMs + config.warmupMs;
+  timeline = {
+    startMs,
+    rampUpMs: config.rampUpMs,
+    measureStartMs,
+    measureEndMs: measureStartMs + config.durationMs,
+    graceEndMs: measureStartMs + config.durationMs + config.graceMs,
+  };
+  const go: GoMessage = { kind: 'go', timeline };
+  for (const c of channels) c.port1.postMessage(go);
+  const progressTimer = setInterval(() => { if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors)); }, 250);
+
+  let results: WorkerResult[];
+  try {
+    results = await Promise.all(running);
+  } finally {
+    clearInterval(progressTimer);
+    for (const c of channels) c.port1.close();
+    await pool.destroy();
+  }
+  const stoppedAt = results.map(() => monoMs()).reduce((a, b) => Math.max(a, b), 0);
+  const measuredMs = Math.max(0, Math.min(stoppedAt, timeline.measureEndMs) - timeline.measureStartMs);
+  const nothingConnected = results.every((r) => (r.snapshot.ops.connect?.ok ?? 0) === 0) && !interrupted
+    ? 'no connection to the target could be opened' : null;
+  return finish(config, hooks, base, results, series.series(), nothingConnected, interrupted, measuredMs);
+}
+
+function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], lastSecond: SecondSample | null, errors: number): LiveView {
+  const now = monoMs();
+  const phase: LiveView['phase'] = now < timeline.startMs ? 'starting'
+    : now < timeline.startMs + timeline.rampUpMs ? 'ramp-up'
+      : now < timeline.measureStartMs ? 'warm-up'
+        : now < timeline.measureEndMs ? 'measuring' : 'grace';
+  const status = statuses.reduce((a, s) => ({
+    connected: a.connected + s.connected, loggedIn: a.loggedIn + s.loggedIn, connectFailures: a.connectFailures + s.connectFailures,
+  }), { connected: 0, loggedIn: 0, connectFailures: 0 });
+  return { elapsedMs: Math.max(0, now - timeline.startMs), phase, status, lastSecond, errors };
+}
+
+function finish(
+  config: LoadConfig,
+  hooks: RunHooks,
+  base: { runId: string; startedAt: string; loadStart: number[]; cpuStart: NodeJS.CpuUsage; wallStart: number },
+  results: readonly WorkerResult[],
+  timeSeries: SecondSample[],
+  unreachable: string | null,
+  interrupted: boolean,
+  measuredMs: number,
+): LoadResult {
+  const ops = combineOps(results.map((r) => r.snapshot.ops));
+  const delivery = combineDelivery(results.map((r) => r.snapshot.delivery));
+  const metrics = deriveMetrics(ops, delivery, measuredMs);
+  const thresholds = evaluateThresholds(config.thresholds, metrics);
+  const workers = results.map((r) => r.health);
+  const targetFailure = results.find((r) => r.targetFailure)?.targetFailure ?? null;
+  const outcome = decideOutcome(config, { interrupted, unreachable, targetFailure, workers, thresholds });
+  const cpu = process.cpuUsage(base.cpuStart);
+  return {
+    kind: 'load',
+    schemaVersion: LOAD_SCHEMA_VERSION,
+    runId: base.runId,
+    tool: { name: 'talkbench', version: hooks.version },
+    startedAt: base.startedAt,
+    finishedAt: new Date().toISOString(),
+    config: { ...config, thresholds: config.thresholds.map((t) => t.source) },
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      cpus: cpus().length,
+      memoryBytes: totalmem(),
+      loadAverage: { start: base.loadStart, end: loadavg() },
+      openFileLimit: openFileLimit(),
+    },
+    targetScryptCost: hooks.targetScryptCost ?? null,
+    measuredMs: Math.round(measuredMs),
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    reasons: outcome.reasons,
+    ops,
+    delivery,
+    disconnects: combineCounts(results.map((r) => r.snapshot.disconnects)),
+    metrics,
+    timeSeries,
+    generator: {
+      workers,
+      cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000), wallMs: Math.round(monoMs() - base.wallStart) },
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      actionsScheduled: workers.reduce((n, w) => n + w.actionsScheduled, 0),
+      lateStarts: workers.reduce((n, w) => n + w.lateStarts, 0),
+      overloaded: outcome.status === 'overloaded',
+    },
+    thresholds,
+    shards: [],
+  };
+}

@@ -1,0 +1,158 @@
+// `talkbench load`: drive a server with simulated users (or the ping scenario) and report what its
+// users would feel. Flags are documented in the README; exit codes follow [D-EXIT].
+import { writeFile, mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { Command, Option } from 'commander';
+import { FRAME_LAYOUTS, DEFAULT_MAX_BODY_BYTES, parseLayout } from '../proto/index.js';
+import { DEFAULTS, defaultWarmupMs, type LoadConfig } from '../bench/config/load-config.js';
+import { parseTargets, sourceAddresses } from '../bench/config/targets.js';
+import { initHistograms } from '../bench/metrics/histogram.js';
+import { parseThreshold } from '../bench/metrics/thresholds.js';
+import { ProgressDisplay } from '../bench/run/progress-display.js';
+import { runLoad } from '../bench/run/run-load.js';
+import { formatSummary } from '../bench/run/summary.js';
+import { EXIT } from '../util/exit-codes.js';
+import * as units from '../util/units.js';
+import { forCommander, parseBytes, parseDuration, parsePositiveInt } from './parse-values.js';
+import { VERSION } from './version.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const parseRate = forCommander((value: string): number => {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) throw new Error(`"${value}" is not a rate: give actions per user per second (0.5, 2)`);
+  return n;
+});
+
+function parseSizeRange(value: string): { min: number; max: number } {
+  const [low, high] = value.split('-');
+  const min = units.parseBytes(low!);
+  const max = high === undefined ? min : units.parseBytes(high);
+  if (max < min) throw new Error(`--upload-size ${value}: the range runs from small to large`);
+  return { min, max };
+}
+
+function parseShard(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) throw new Error(`--shard "${value}": use i/N with 1 <= i <= N (for example 2/4)`);
+  return { index, count };
+}
+
+export function loadCommand(): Command {
+  return new Command('load')
+    .description('drive an IM or CHAT/1.0 server with simulated users and measure it')
+    .requiredOption('--target <host:port,...>', 'server(s) to drive; friend groups are spread over several', forCommander(parseTargets))
+    .addOption(new Option('--protocol <protocol>', 'protocol of the target').choices(['im', 'chat']).default('im'))
+    .addOption(new Option('--scenario <name>', 'users: logged-in users chatting; ping: heartbeats only').choices(['users', 'ping']).default('users'))
+    .option('--users <n>', 'simulated users (ping: connections)', parsePositiveInt, DEFAULTS.users)
+    .addOption(new Option('--ramp-up <duration>', 'spread user arrivals (connections) over this long').argParser(parseDuration).default(DEFAULTS.rampUpMs, '0s'))
+    .addOption(new Option('--warmup <duration>', 'run this long before measuring (default 1s for ping, 0 for users)').argParser(parseDuration))
+    .addOption(new Option('--duration <duration>', 'measured time').argParser(parseDuration).default(DEFAULTS.durationMs, '10s'))
+    .addOption(new Option('--heartbeat-interval <duration>', 'heartbeat period per user (ping without --rate: per connection)').argParser(parseDuration).default(DEFAULTS.heartbeatIntervalMs, '10s'))
+    .addOption(new Option('--chat-rate <n>', 'chats per user per second (Poisson)').argParser(parseRate).default(DEFAULTS.rates.chat))
+    .addOption(new Option('--upload-rate <n>', 'IM file uploads per user per second').argParser(parseRate).default(DEFAULTS.rates.upload))
+    .addOption(new Option('--upload-size <size|min-max>', 'upload size, fixed or uniform in a range (4KiB, 1KiB-64KiB)').argParser(forCommander(parseSizeRange)).default(DEFAULTS.uploadBytes, '1KiB-16KiB'))
+    .addOption(new Option('--status-rate <n>', 'IM status changes per user per second').argParser(parseRate).default(DEFAULTS.rates.status))
+    .addOption(new Option('--broadcast-rate <n>', 'CHAT/1.0 group broadcasts per user per second').argParser(parseRate).default(DEFAULTS.rates.broadcast))
+    .addOption(new Option('--group-size <n>', 'friends come in groups of this many users').argParser(parsePositiveInt).default(DEFAULTS.groupSize))
+    .addOption(new Option('--chat-size <bytes>', 'bytes per chat (at least the 35-byte timing stamp)').argParser(parseBytes).default(DEFAULTS.chatBytes))
+    .option('--rate <n>', 'ping, open model: requests per second in all', parsePositiveInt)
+    .option('--inflight <k>', 'ping, closed model: requests in flight per connection', parsePositiveInt)
+    .addOption(new Option('--body-bytes <n>', 'ping: HeartbeatRequest body size').argParser(parseBytes).default(DEFAULTS.bodyBytes))
+    .addOption(new Option('--timeout <duration>', 'a request without its reply by then counts as timed out').argParser(parseDuration).default(DEFAULTS.timeoutMs, '5s'))
+    .addOption(new Option('--grace <duration>', 'after the measured time, wait this long for replies and deliveries').argParser(parseDuration).default(DEFAULTS.graceMs, '2s'))
+    .option('--workers <n>', 'worker threads (default: one per core)', parsePositiveInt)
+    .option('--processes <n>', 'generator processes (default: as the open-file limit requires)', parsePositiveInt)
+    .option('--source-addresses <n|list>', 'spread connections over 127.0.0.1-127.0.0.N, or over these addresses')
+    .addOption(new Option('--layout <layout>', 'IM frame layout').choices(FRAME_LAYOUTS).default('le').argParser(forCommander(parseLayout)))
+    .addOption(new Option('--max-body <bytes>', 'largest IM body accepted from the server').argParser(parseBytes).default(DEFAULT_MAX_BODY_BYTES, '16MiB'))
+    .option('--seed <text>', 'makes user names and every random choice reproducible', 'talkbench')
+    .option('--shard <i/N>', 'run the i-th of N slices of the users (see merge)', forCommander(parseShard), { index: 1, count: 1 })
+    .option('--threshold <expr>', "fail the run (exit 99) unless it holds, e.g. 'heartbeat.p99<20ms' (repeatable)", collect, [] as string[])
+    .option('--out <file>', 'write the result (JSON) here')
+    .option('--quiet', 'no progress display', false)
+    .action(async (flags: Record<string, unknown>) => {
+      process.exitCode = await runLoadCommand(flags);
+    });
+}
+
+function buildConfig(flags: Record<string, unknown>): LoadConfig {
+  const scenario = flags.scenario as LoadConfig['scenario'];
+  const targets = flags.target as LoadConfig['targets'];
+  const users = flags.users as number;
+  const thresholds = (flags.threshold as string[]).map(parseThreshold);
+  if (scenario === 'ping' && flags.protocol === 'chat') throw new Error('--scenario ping speaks the IM protocol only');
+  if (scenario === 'ping' && flags.rate !== undefined && flags.inflight !== undefined) throw new Error('--rate (open model) and --inflight (closed model) exclude each other');
+  if (scenario !== 'ping' && flags.inflight !== undefined) throw new Error('--inflight applies to --scenario ping alone [D-LOAD]');
+  if (scenario !== 'ping' && flags.rate !== undefined) throw new Error('--rate applies to --scenario ping; user scenarios set --chat-rate and the like');
+  if (scenario === 'users' && flags.protocol === 'chat') throw new Error('the CHAT/1.0 user scenario is not built yet: use --protocol im');
+  return {
+    scenario,
+    protocol: flags.protocol as LoadConfig['protocol'],
+    targets,
+    users,
+    rampUpMs: flags.rampUp as number,
+    warmupMs: (flags.warmup as number | undefined) ?? defaultWarmupMs(scenario),
+    durationMs: flags.duration as number,
+    timeoutMs: flags.timeout as number,
+    graceMs: flags.grace as number,
+    rate: (flags.rate as number | undefined) ?? null,
+    inflight: (flags.inflight as number | undefined) ?? null,
+    heartbeatIntervalMs: flags.heartbeatInterval as number,
+    bodyBytes: flags.bodyBytes as number,
+    groupSize: flags.groupSize as number,
+    rates: {
+      ...DEFAULTS.rates,
+      chat: flags.chatRate as number,
+      upload: flags.uploadRate as number,
+      status: flags.statusRate as number,
+      broadcast: flags.broadcastRate as number,
+    },
+    chatBytes: flags.chatSize as number,
+    uploadBytes: flags.uploadSize as LoadConfig['uploadBytes'],
+    workers: Math.min((flags.workers as number | undefined) ?? availableParallelism(), users),
+    processes: (flags.processes as number | undefined) ?? 1,
+    layout: flags.layout as LoadConfig['layout'],
+    maxBodyBytes: flags.maxBody as number,
+    seed: flags.seed as string,
+    sourceAddresses: sourceAddresses(flags.sourceAddresses as string | undefined, targets, users),
+    thresholds,
+    overload: { ...DEFAULTS.overload },
+    shard: flags.shard as LoadConfig['shard'],
+  };
+}
+
+async function runLoadCommand(flags: Record<string, unknown>): Promise<number> {
+  let config: LoadConfig;
+  try {
+    config = buildConfig(flags);
+  } catch (err) {
+    process.stderr.write(`talkbench load: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  await initHistograms();
+  const display = flags.quiet ? null : new ProgressDisplay(process.stderr);
+  let signalled = false;
+  const interrupt = new Promise<string>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled) process.exit(EXIT.interrupted);   // a second signal: stop waiting
+      signalled = true;
+      resolve(`${signal} received`);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  const result = await runLoad(config, { version: VERSION, interrupt, onProgress: (view) => display?.update(view) });
+  display?.end();
+  if (flags.out) {
+    const out = flags.out as string;
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, JSON.stringify(result, null, 1) + '\n');
+  }
+  process.stdout.write(formatSummary(result) + '\n');
+  if (flags.out) process.stdout.write(`result written to ${flags.out as string}\n`);
+  return result.exitCode;
+}
