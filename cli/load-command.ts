@@ -88,7 +88,6 @@ function buildConfig(flags: Record<string, unknown>): LoadConfig {
   if (scenario === 'ping' && flags.rate !== undefined && flags.inflight !== undefined) throw new Error('--rate (open model) and --inflight (closed model) exclude each other');
   if (scenario !== 'ping' && flags.inflight !== undefined) throw new Error('--inflight applies to --scenario ping alone [D-LOAD]');
   if (scenario !== 'ping' && flags.rate !== undefined) throw new Error('--rate applies to --scenario ping; user scenarios set --chat-rate and the like');
-  if (scenario === 'users' && flags.protocol === 'chat') throw new Error('the CHAT/1.0 user scenario is not built yet: use --protocol im');
   return {
     scenario,
     protocol: flags.protocol as LoadConfig['protocol'],
@@ -122,6 +121,7 @@ function buildConfig(flags: Record<string, unknown>): LoadConfig {
     thresholds,
     overload: { ...DEFAULTS.overload },
     shard: flags.shard as LoadConfig['shard'],
+    slice: { index: 1, count: 1 },
   };
 }
 

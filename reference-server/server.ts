@@ -13,6 +13,7 @@ import { DiskBlobStore, MemoryBlobStore, type BlobStore } from './storage/blob-s
 import { MemoryStore } from './storage/memory-store.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 import type { Store } from './storage/store.js';
+import { ConnectionBudget } from './transport/connection-budget.js';
 import type { Listener, ManagedConnection } from './transport/listener.js';
 
 export interface Endpoint {
@@ -53,6 +54,8 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, logger
   const log = logger ?? new Logger(options.logLevel);
   const { store, blobs, database } = await openStorage(options);
   const listeners: Listener<ManagedConnection>[] = [];
+  // One budget for every protocol's connections: they share the process's descriptors.
+  const budget = ConnectionBudget.forThisProcess(log);
   let httpServer: HttpServer | null = null;
   let hub: ImHub | null = null;
 
@@ -92,13 +95,13 @@ export async function startServer(overrides: Partial<ServerOptions> = {}, logger
 
     let im: Endpoint | null = null;
     if (options.imPort !== null) {
-      const listener = createImListener(hub, log.child('im'));
+      const listener = createImListener(hub, log.child('im'), budget);
       listeners.push(listener);
       im = await listener.listen(options.host, options.imPort);
     }
     let chat: Endpoint | null = null;
     if (options.chatPort !== null) {
-      const listener = createChatListener(options, log.child('chat'));
+      const listener = createChatListener(options, log.child('chat'), budget);
       listeners.push(listener);
       chat = await listener.listen(options.host, options.chatPort);
     }

@@ -40,6 +40,8 @@ export interface LoadConfig {
   /** Overload limits [D-EXIT 5]. */
   overload: { lateStartMs: number; lateShare: number; eventLoopP99Ms: number };
   shard: { index: number; count: number };
+  /** This process's slice of the shard, when --processes splits it (1/1 otherwise). */
+  slice: { index: number; count: number };
 }
 
 export const DEFAULTS = {

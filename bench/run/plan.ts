@@ -53,7 +53,16 @@ export function usersPlans(config: LoadConfig, groups: { first: number; end: num
   });
 }
 
-/** The groups of shard `index` (from 1) of `count`. */
-export function shardGroups(config: LoadConfig): { first: number; end: number } {
-  return groupSlice(groupCount(config.users, config.groupSize), config.shard.count, config.shard.index - 1);
+/** The groups of this process: its slice of its shard's groups. */
+export function processGroups(config: LoadConfig): { first: number; end: number } {
+  const shard = groupSlice(groupCount(config.users, config.groupSize), config.shard.count, config.shard.index - 1);
+  const slice = groupSlice(shard.end - shard.first, config.slice.count, config.slice.index - 1);
+  return { first: shard.first + slice.first, end: shard.first + slice.end };
+}
+
+/** The connections (ping) of this process: [first, count], its slice of its shard's. */
+export function processConnections(config: LoadConfig): [number, number] {
+  const [shardFirst, shardCount] = share(config.users, config.shard.count, config.shard.index - 1);
+  const [first, count] = share(shardCount, config.slice.count, config.slice.index - 1);
+  return [shardFirst + first, count];
 }

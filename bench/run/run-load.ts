@@ -8,11 +8,11 @@ import type { LoadConfig } from '../config/load-config.js';
 import { monoMs } from '../engine/clock.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
-import type { GoMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
+import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
 import { combineCounts, combineDelivery, combineOps } from './combine.js';
-import { openFileLimit } from './limits.js';
+import { openFileLimit } from '../../util/open-file-limit.js';
 import { decideOutcome } from './outcome.js';
-import { pingPlans, shardGroups, share, usersPlans } from './plan.js';
+import { pingPlans, processConnections, processGroups, usersPlans } from './plan.js';
 import { unreachableTargets } from './preflight.js';
 import { LOAD_SCHEMA_VERSION, type LoadResult, type SecondSample } from './result.js';
 import { TimeSeriesCollector } from './time-series.js';
@@ -31,9 +31,20 @@ export interface RunHooks {
   onProgress?(view: LiveView): void;
   /** Resolves when the run must stop early (SIGINT/SIGTERM); its value is the reason. */
   interrupt?: Promise<string>;
+  /** Resolves when the run must stop early for another reason (another process saw the target fail). */
+  halt?: Promise<string>;
+  /** A worker saw the target fail (the parent of several processes stops the others). */
+  onTargetFailure?: (reason: string) => void;
   /** The target's scrypt cost, when the caller started the target and knows it [D-HASH]. */
   targetScryptCost?: number | null;
   version: string;
+  /**
+   * Called once every worker is loaded; resolves to the run's start on the shared monotonic clock.
+   * Several processes of one run wait here for each other (see processes.ts). Default: at once.
+   */
+  startGate?: () => Promise<number>;
+  /** Every worker's progress message, as it arrives (a child process forwards them to its parent). */
+  onWorkerProgress?: (message: ProgressMessage) => void;
 }
 
 /** How long workers get to load before the run starts without them is a failure. */
@@ -53,8 +64,8 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   if (unreachable.length > 0) return finish(config, hooks, base, [], [], unreachable.join('; '), false, 0);
 
   const plans = config.scenario === 'ping'
-    ? pingPlans(config, ...share(config.users, config.shard.count, config.shard.index - 1))
-    : usersPlans(config, shardGroups(config));
+    ? pingPlans(config, ...processConnections(config))
+    : usersPlans(config, processGroups(config));
   const pool = new Piscina({
     filename: new URL('../worker/worker-entry.ts', import.meta.url).href,
     minThreads: plans.length,
@@ -83,18 +94,21 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
       if (message.kind === 'ready') {
         if (++readyCount === plans.length) onAllReady();
       } else if (message.kind === 'progress') {
+        hooks.onWorkerProgress?.(message);
         statuses[w] = message.status;
         for (const op of Object.values(message.ops)) errors += op.failed + op.timeouts;
         const completed = series.add(message);
         if (completed) lastSecond = completed;
         if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors));
       } else if (message.kind === 'target-failed') {
+        hooks.onTargetFailure?.(message.reason);
         stopAll(`target failed under worker ${message.worker}: ${message.reason}`);
       }
     });
   });
 
   void hooks.interrupt?.then((reason) => { interrupted = true; stopAll(reason); });
+  void hooks.halt?.then((reason) => stopAll(reason));
 
   const running = plans.map((plan, w) => {
     const task: WorkerTask = {
@@ -112,15 +126,8 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
     new Promise((_, reject) => { readyTimer = setTimeout(() => reject(new Error(`workers not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS); }),
   ]);
   clearTimeout(readyTimer);
-  const startMs = monoMs() + START_DELAY_MS;
-  const measureStartMs = startMs + config.rampUpMs + config.warmupMs;
-  timeline = {
-    startMs,
-    rampUpMs: config.rampUpMs,
-    measureStartMs,
-    measureEndMs: measureStartMs + config.durationMs,
-    graceEndMs: measureStartMs + config.durationMs + config.graceMs,
-  };
+  const startMs = hooks.startGate ? await hooks.startGate() : monoMs() + START_DELAY_MS;
+  timeline = timelineFrom(config, startMs);
   const go: GoMessage = { kind: 'go', timeline };
   for (const c of channels) c.port1.postMessage(go);
   const progressTimer = setInterval(() => { if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors)); }, 250);
@@ -140,7 +147,19 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   return finish(config, hooks, base, results, series.series(), nothingConnected, interrupted, measuredMs);
 }
 
-function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], lastSecond: SecondSample | null, errors: number): LiveView {
+/** The run's phases from its start on the shared monotonic clock. */
+export function timelineFrom(config: LoadConfig, startMs: number): Timeline {
+  const measureStartMs = startMs + config.rampUpMs + config.warmupMs;
+  return {
+    startMs,
+    rampUpMs: config.rampUpMs,
+    measureStartMs,
+    measureEndMs: measureStartMs + config.durationMs,
+    graceEndMs: measureStartMs + config.durationMs + config.graceMs,
+  };
+}
+
+export function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], lastSecond: SecondSample | null, errors: number): LiveView {
   const now = monoMs();
   const phase: LiveView['phase'] = now < timeline.startMs ? 'starting'
     : now < timeline.startMs + timeline.rampUpMs ? 'ramp-up'

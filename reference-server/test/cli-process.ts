@@ -14,10 +14,12 @@ export interface ServeProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function serve(args: string[], timeoutMs = 15_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', '1024', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `openFiles` lowers the server's open-file limit (through the shell's ulimit) to test EMFILE. */
+export function serve(args: string[], timeoutMs = 15_000, openFiles?: number): Promise<ServeProcess> {
+  const argv = [BIN, 'serve', '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', '1024', ...args];
+  const child = openFiles === undefined
+    ? spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('sh', ['-c', `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

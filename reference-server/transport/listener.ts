@@ -2,6 +2,7 @@
 // connections on one timer, and closes everything on shutdown.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../log.js';
+import type { ConnectionBudget } from './connection-budget.js';
 import type { PeerConnection } from './peer-connection.js';
 
 export interface ManagedConnection {
@@ -14,14 +15,13 @@ export class Listener<C extends ManagedConnection> {
   readonly connections = new Set<C>();
   private readonly server: Server;
   private sweeper: NodeJS.Timeout | null = null;
-  private refusedSinceLog = 0;
-  private atLimit = false;
 
   constructor(
     private readonly name: string,
     private readonly log: Logger,
     private readonly accept: (socket: Socket) => C,
     private readonly sweepEveryMs: number,
+    private readonly budget: ConnectionBudget,
   ) {
     this.server = createServer({ noDelay: true, allowHalfOpen: true }, (socket) => this.onSocket(socket));
   }
@@ -55,27 +55,22 @@ export class Listener<C extends ManagedConnection> {
   }
 
   private onSocket(socket: Socket): void {
-    if (this.atLimit) {
-      this.log.warn(`accepting again; ${this.refusedSinceLog} connection attempt(s) failed at the open-file limit`);
-      this.atLimit = false;
-      this.refusedSinceLog = 0;
+    if (!this.budget.admit()) {
+      socket.destroy();
+      return;
     }
     const connection = this.accept(socket);
     this.connections.add(connection);
-    connection.peer.onClose(() => this.connections.delete(connection));
+    connection.peer.onClose(() => {
+      this.connections.delete(connection);
+      this.budget.released();
+    });
   }
 
   private onAcceptError(err: NodeJS.ErrnoException): void {
-    if (err.code === 'EMFILE' || err.code === 'ENFILE') {
-      // libuv keeps listening (it sheds the pending connection); log the condition once, not per attempt.
-      this.refusedSinceLog++;
-      if (!this.atLimit) {
-        this.atLimit = true;
-        this.log.warn(`accept failed: ${err.code} (open-file limit reached); serving the ${this.connections.size} connections open, accepting again when descriptors free up`);
-      }
-      return;
-    }
-    this.log.error(`accept failed: ${err.message}`);
+    // libuv keeps listening after EMFILE (it sheds the pending connection): the budget logs it once.
+    if (err.code === 'EMFILE' || err.code === 'ENFILE') this.budget.acceptFailed(err.code);
+    else this.log.error(`accept failed: ${err.message}`);
   }
 
   private sweepIdle(): void {

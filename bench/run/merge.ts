@@ -1,0 +1,222 @@
+// `talkbench merge`: the results of the shards of one load run (`load --shard i/N`) made into one, exactly:
+// histograms added, counters summed, time series added second by second; then the metrics, thresholds
+// and outcome decided again on the whole, as if one process had run it [D-LOAD] [D-RESULT].
+// Pure: results in, a result out; reading files and printing live in cli/merge-command.ts.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { LoadConfig } from '../config/load-config.js';
+import { deriveMetrics } from '../metrics/derive.js';
+import { evaluateThresholds, type Threshold } from '../metrics/thresholds.js';
+import { combineCounts, combineDelivery, combineOps, combineTimeSeries } from './combine.js';
+import { decideOutcome } from './outcome.js';
+import { LOAD_SCHEMA_VERSION, type LoadResult } from './result.js';
+
+export type MergeErrorCode = 'BAD_RESULT_FILE' | 'MISMATCHED_RUNS' | 'DUPLICATE_SHARD' | 'NOTHING_TO_MERGE';
+
+/** Every MergeError is a usage error (exit 2) [D-EXIT]: the inputs cannot make one run. */
+export class MergeError extends Error {
+  constructor(readonly code: MergeErrorCode, message: string) {
+    super(message);
+  }
+}
+
+/** What makes results parts of the same run: the users a shard simulates follow from these. */
+export const SAME_RUN_FIELDS = ['scenario', 'protocol', 'users', 'durationMs', 'seed', 'groupSize'] as const;
+
+// Only what merging reads is checked: a file that passes can be merged without a TypeError, and a
+// file that does not gets a message naming the field instead of a stack trace.
+const count = z.number().int().nonnegative();
+const encodedOp = z.object({
+  sent: z.number().int(), ok: count, failed: count, timeouts: count,
+  failedBy: z.record(z.string(), count), corrected: z.string(), uncorrected: z.string(),
+});
+const intervalOp = z.object({ sent: z.number().int(), ok: count, failed: count, timeouts: count, histogram: z.string() });
+const resultShape = z.object({
+  runId: z.string(),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  environment: z.record(z.string(), z.unknown()),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  config: z.object({
+    scenario: z.enum(['users', 'ping']), targets: z.array(z.object({ host: z.string(), port: z.number() })), protocol: z.enum(['im', 'chat']), users: count, durationMs: z.number(),
+    seed: z.string(), groupSize: count, inflight: z.number().nullable(), workers: count, processes: count,
+    overload: z.object({ lateStartMs: z.number(), lateShare: z.number(), eventLoopP99Ms: z.number() }),
+    shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }),
+  }),
+  targetScryptCost: z.number().nullable(),
+  measuredMs: z.number().nonnegative(),
+  status: z.enum(['passed', 'thresholds-crossed', 'interrupted', 'target-failed', 'overloaded', 'unreachable']),
+  reasons: z.array(z.string()),
+  ops: z.record(z.string(), encodedOp),
+  delivery: z.record(z.string(), z.object({ delivered: count, lost: count, duplicated: count, reordered: count })),
+  disconnects: z.record(z.string(), count),
+  timeSeries: z.array(z.object({ second: z.number().int(), ops: z.record(z.string(), intervalOp) })),
+  generator: z.object({
+    workers: z.array(z.object({
+      worker: z.number().int(), eventLoopDelay: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
+      utilization: z.number(), actionsScheduled: count, lateStarts: count,
+    })),
+    cpu: z.object({ userMs: z.number(), systemMs: z.number(), wallMs: z.number() }),
+    peakRssBytes: z.number(), actionsScheduled: count, lateStarts: count,
+  }),
+  shards: z.array(z.object({ runId: z.string(), shard: z.string() })),
+});
+
+/** Checks that a parsed JSON value is a load result this code can merge; `source` names it in errors. */
+export function checkLoadResult(value: unknown, source: string): LoadResult {
+  const bad = (what: string): MergeError => new MergeError('BAD_RESULT_FILE', `${source}: ${what}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('not a talkbench result (a JSON object with "kind" and "schemaVersion")');
+  const { kind, schemaVersion } = value as { kind?: unknown; schemaVersion?: unknown };
+  if (kind === undefined) throw bad('has no "kind": not a talkbench result file');
+  if (kind !== 'load') throw bad(`is a ${JSON.stringify(kind)} result; merge takes the results of load --out`);
+  if (schemaVersion !== LOAD_SCHEMA_VERSION) {
+    throw bad(`has schemaVersion ${JSON.stringify(schemaVersion)}; this talkbench reads load results of version ${LOAD_SCHEMA_VERSION} (written by another talkbench version?)`);
+  }
+  const parsed = resultShape.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw bad(`is not a valid load result: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return value as LoadResult;
+}
+
+const shardName = (r: LoadResult): string => `${r.config.shard.index}/${r.config.shard.count}`;
+
+/** Refuses inputs that are not distinct shards of one run (exit 2, saying which and why). */
+function checkParts(parts: readonly LoadResult[], names: readonly string[]): void {
+  if (parts.length === 0) throw new MergeError('NOTHING_TO_MERGE', 'no result to merge: give the result files of the shards');
+  parts.forEach((part, i) => {
+    // A merge's config no longer says which shard it was, so merging it again could count users twice.
+    if (part.shards.length > 0) {
+      throw new MergeError('MISMATCHED_RUNS', `${names[i]} is already a merge of ${part.shards.length} shard(s) (${part.shards.map((s) => s.shard).join(', ')}): merge the shard files themselves`);
+    }
+  });
+  const first = parts[0]!;
+  parts.forEach((part, i) => {
+    for (const field of SAME_RUN_FIELDS) {
+      if (part.config[field] !== first.config[field]) {
+        throw new MergeError('MISMATCHED_RUNS', `${names[i]} and ${names[0]} differ in ${field} (${JSON.stringify(part.config[field])} vs ${JSON.stringify(first.config[field])}): the shards of one run share ${SAME_RUN_FIELDS.join(', ')}`);
+      }
+    }
+    if (part.config.shard.count !== first.config.shard.count) {
+      throw new MergeError('MISMATCHED_RUNS', `${names[i]} is shard ${shardName(part)} but ${names[0]} is shard ${shardName(first)}: the parts must come from one run split into the same number of shards`);
+    }
+  });
+  const seen = new Map<number, number>();
+  parts.forEach((part, i) => {
+    const earlier = seen.get(part.config.shard.index);
+    if (earlier !== undefined) {
+      throw new MergeError('DUPLICATE_SHARD', `${names[earlier]} and ${names[i]} are both shard ${shardName(part)} (runs ${parts[earlier]!.runId} and ${part.runId}): each shard may be merged once`);
+    }
+    seen.set(part.config.shard.index, i);
+  });
+}
+
+/** Shards of the run that are not among the parts, as "i/N" (a partial merge covers fewer users). */
+export function missingShards(parts: readonly LoadResult[]): string[] {
+  const total = parts[0]?.config.shard.count ?? 0;
+  const present = new Set(parts.map((p) => p.config.shard.index));
+  return Array.from({ length: total }, (_, i) => i + 1).filter((i) => !present.has(i)).map((i) => `${i}/${total}`);
+}
+
+/** Milliseconds between the first and the last shard's start: their seconds line up only when this is small. */
+export function startSpreadMs(parts: readonly LoadResult[]): number {
+  const starts = parts.map((p) => Date.parse(p.startedAt)).filter((t) => Number.isFinite(t));
+  return starts.length > 0 ? Math.max(...starts) - Math.min(...starts) : 0;
+}
+
+// decideOutcome words a target failure as this; a part's status may hide one (an interrupted run that
+// also saw the target fail is 'interrupted'), so its reasons are where to find it.
+const TARGET_FAILED = 'the target failed mid-run: ';
+
+function targetFailures(parts: readonly LoadResult[]): string | null {
+  const found: string[] = [];
+  const allUnreachable = parts.every((p) => p.status === 'unreachable');
+  for (const part of parts) {
+    for (const reason of part.reasons) {
+      if (reason.startsWith(TARGET_FAILED)) found.push(`shard ${shardName(part)}: ${reason.slice(TARGET_FAILED.length)}`);
+    }
+    // One shard that could not connect while others could: the target failed that shard's users, and
+    // the merge covers only part of the run, so it must not pass.
+    if (part.status === 'unreachable' && !allUnreachable) found.push(`shard ${shardName(part)} could not connect: ${part.reasons[0] ?? 'unreachable'}`);
+  }
+  return found.length > 0 ? found.join('; ') : null;
+}
+
+export interface MergeOptions {
+  /** The merge's own --threshold flags, parsed; the shards' thresholds are not carried over. */
+  thresholds: readonly Threshold[];
+  /** How to name each part in errors (file names); defaults to its runId. */
+  names?: readonly string[];
+}
+
+export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOptions): LoadResult {
+  const names = options.names ?? inputs.map((r) => `run ${r.runId}`);
+  checkParts(inputs, names);
+  // In shard order, whatever the order of the arguments, so the same shards always merge the same.
+  const parts = [...inputs].sort((a, b) => a.config.shard.index - b.config.shard.index);
+  const first = parts[0]!;
+
+  const ops = combineOps(parts.map((p) => p.ops));
+  const delivery = combineDelivery(parts.map((p) => p.delivery));
+  // Shards run side by side: the run lasted as long as the longest, and rates are per second of that.
+  const measuredMs = Math.max(...parts.map((p) => p.measuredMs));
+  const metrics = deriveMetrics(ops, delivery, measuredMs);
+  const thresholds = evaluateThresholds(options.thresholds, metrics);
+
+  // Renumbered across shards so that "worker 3" in an overload reason names one worker, not one per shard.
+  const workers = parts.flatMap((p) => p.generator.workers).map((w, i) => ({ ...w, worker: i }));
+  const config: LoadConfig = { ...first.config, thresholds: [...options.thresholds] };
+  const allUnreachable = parts.every((p) => p.status === 'unreachable');
+  const outcome = decideOutcome(config, {
+    interrupted: parts.some((p) => p.status === 'interrupted'),
+    unreachable: allUnreachable ? [...new Set(parts.map((p) => p.reasons[0] ?? 'unreachable'))].join('; ') : null,
+    targetFailure: targetFailures(parts),
+    workers,
+    thresholds,
+  });
+
+  const costs = new Set(parts.map((p) => p.targetScryptCost));
+  const sum = (pick: (p: LoadResult) => number): number => parts.reduce((n, p) => n + pick(p), 0);
+  return {
+    kind: 'load',
+    schemaVersion: LOAD_SCHEMA_VERSION,
+    // Derived from the parts, so merging the same shards twice gives the same id (and the function stays pure).
+    runId: `${first.startedAt.replace(/[-:T]/g, '').slice(0, 14)}-merged-${createHash('sha256').update(parts.map((p) => p.runId).join('\n')).digest('hex').slice(0, 8)}`,
+    tool: first.tool,
+    startedAt: parts.map((p) => p.startedAt).sort()[0]!,
+    finishedAt: parts.map((p) => p.finishedAt).sort().at(-1)!,
+    config: {
+      ...first.config,
+      thresholds: options.thresholds.map((t) => t.source),
+      // The merge stands for the whole run; `shards` says what it was made of.
+      shard: { index: 1, count: 1 },
+      workers: sum((p) => p.config.workers),
+      processes: sum((p) => p.config.processes),
+    },
+    // One machine's description; each shard's own stays in its file.
+    environment: first.environment,
+    targetScryptCost: costs.size === 1 ? first.targetScryptCost : null,
+    measuredMs,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    reasons: outcome.reasons,
+    ops,
+    delivery,
+    disconnects: combineCounts(parts.map((p) => p.disconnects)),
+    metrics,
+    timeSeries: combineTimeSeries(parts.map((p) => p.timeSeries)),
+    generator: {
+      workers,
+      // CPU time adds up; wall time does not (the shards ran at the same time), so the summary's
+      // "CPU n cores" is what all the generators used together.
+      cpu: { userMs: sum((p) => p.generator.cpu.userMs), systemMs: sum((p) => p.generator.cpu.systemMs), wallMs: Math.max(...parts.map((p) => p.generator.cpu.wallMs)) },
+      peakRssBytes: Math.max(...parts.map((p) => p.generator.peakRssBytes)),
+      actionsScheduled: sum((p) => p.generator.actionsScheduled),
+      lateStarts: sum((p) => p.generator.lateStarts),
+      overloaded: outcome.status === 'overloaded',
+    },
+    thresholds,
+    shards: parts.map((p) => ({ runId: p.runId, shard: shardName(p) })),
+  };
+}

@@ -1,0 +1,40 @@
+// Runs the real `talkbench` CLI as a child process, as a user or CI would, and reads its result file.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult } from '../run/result.js';
+
+const BIN = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
+
+export interface CliRun {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+export function startCli(args: readonly string[]): CliRun {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => { stdout += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export async function tempFile(name: string): Promise<string> {
+  return join(await mkdtemp(join(tmpdir(), 'tb-load-')), name);
+}
+
+/** `talkbench load ... --out FILE --quiet`; resolves with the exit code and the parsed result. */
+export async function load(args: readonly string[]): Promise<{ code: number | null; result: LoadResult; stdout: string; stderr: string }> {
+  const out = await tempFile('result.json');
+  const { code, stdout, stderr } = await startCli(['load', ...args, '--out', out, '--quiet']).done;
+  const text = await readFile(out, 'utf8').catch(() => {
+    throw new Error(`no result file (exit ${code}):\n${stdout}\n${stderr}`);
+  });
+  return { code, result: JSON.parse(text) as LoadResult, stdout, stderr };
+}

@@ -1,0 +1,150 @@
+// The IM user scenario against the real reference server: small runs whose counters are exactly
+// right, exact histograms, and the run ends that must be reported rather than hung on.
+import { afterEach, describe, expect, test } from 'vitest';
+import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
+import { serve, type ServeProcess } from '../../reference-server/test/cli-process.js';
+import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
+import { load, startCli, tempFile } from './cli-run.js';
+import { readFile } from 'node:fs/promises';
+import type { LoadResult } from '../run/result.js';
+
+let server: TestServer | null = null;
+const processes: ServeProcess[] = [];
+afterEach(async () => {
+  await server?.close();
+  server = null;
+  for (const p of processes.splice(0)) { p.child.kill('SIGKILL'); await p.exited; }
+});
+
+function histogramCount(encoded: string): number {
+  const h = decodeHistogram(encoded);
+  const n = h.totalCount;
+  h.destroy();
+  return n;
+}
+
+describe('IM users against the reference server', () => {
+  test('50 users: every chat delivered exactly once, counters and histograms agree', async () => {
+    await initHistograms();
+    server = await startTestServer({ logLevel: 'warn' });
+    const { code, result } = await load([
+      '--target', `127.0.0.1:${server.imPort}`, '--users', '50', '--duration', '3s', '--chat-rate', '2',
+      '--heartbeat-interval', '500ms', '--status-rate', '0.5', '--upload-rate', '0.3', '--upload-size', '100-2000',
+      '--grace', '1s', '--workers', '2', '--seed', 'exact',
+    ]);
+    expect(result.reasons).toEqual([]);
+    expect(code).toBe(0);
+    const ops = result.ops;
+    for (const op of ['connect', 'register', 'login', 'friends', 'userlist']) expect(ops[op]?.ok, op).toBe(50);
+    // 10 groups of 5: each member befriends the later ones, 4 requests per group.
+    expect(ops.addfriends?.ok).toBe(40);
+    const chat = result.delivery.chat!;
+    expect(ops['chat.e2e']!.sent).toBeGreaterThan(100);
+    expect(chat).toEqual({ delivered: ops['chat.e2e']!.sent, lost: 0, duplicated: 0, reordered: 0 });
+    expect(ops['chat.e2e']!.ok).toBe(chat.delivered);
+    for (const [name, op] of Object.entries(ops)) {
+      expect(op.failed, `${name} failed`).toBe(0);
+      expect(op.timeouts, `${name} timeouts`).toBe(0);
+      expect(histogramCount(op.corrected), `${name} corrected histogram`).toBe(op.ok);
+      expect(histogramCount(op.uncorrected), `${name} uncorrected histogram`).toBe(op.ok);
+    }
+    for (const op of ['heartbeat', 'upload']) expect(ops[op]!.ok, op).toBe(ops[op]!.sent);
+    expect(result.metrics['chat.lost']).toBe(0);
+    expect(result.timeSeries.length).toBeGreaterThanOrEqual(3);
+    expect(result.generator.workers).toHaveLength(2);
+  });
+
+  test('a second run of the same seed logs the users in without registering them again', async () => {
+    server = await startTestServer({ logLevel: 'warn' });
+    const args = ['--target', `127.0.0.1:${server.imPort}`, '--users', '10', '--duration', '1s', '--grace', '500ms', '--seed', 'again'];
+    expect((await load(args)).result.ops.register?.ok).toBe(10);
+    const second = await load(args);
+    expect(second.code).toBe(0);
+    expect(second.result.ops.register).toBeUndefined();
+    expect(second.result.ops.login?.ok).toBe(10);
+    expect(second.result.ops.login?.failed).toBe(0);
+  });
+});
+
+describe('thresholds', () => {
+  test('a crossed threshold exits 99; held ones exit 0', async () => {
+    server = await startTestServer({ logLevel: 'warn' });
+    const base = ['--target', `127.0.0.1:${server.imPort}`, '--users', '10', '--duration', '1s', '--grace', '500ms', '--seed', 'th'];
+    const held = await load([...base, '--threshold', 'chat.lost==0', '--threshold', 'heartbeat.p99<60s']);
+    expect(held.code).toBe(0);
+    expect(held.result.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    const crossed = await load([...base, '--threshold', 'login.ok>1000']);
+    expect(crossed.code).toBe(99);
+    expect(crossed.result.status).toBe('thresholds-crossed');
+    expect(crossed.result.thresholds[0]).toMatchObject({ threshold: 'login.ok>1000', actual: 10, passed: false });
+  });
+
+  test.each([
+    ['an unknown metric', 'chat.e2e.p98<5ms', /unknown metric "chat\.e2e\.p98"/],
+    ['a time without its unit', 'heartbeat.p99<20', /give its unit/],
+    ['a malformed expression', 'heartbeat.p99 about 20ms', /is not METRIC OP VALUE/],
+  ])('%s exits 2 before anything connects', async (_what, threshold, message) => {
+    // Nothing listens on port 1: had it tried to connect, the exit would be 3.
+    const { code, stderr } = await startCli(['load', '--target', '127.0.0.1:1', '--threshold', threshold]).done;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe('runs that end badly', () => {
+  test('an unreachable target exits 3 with a message naming it', async () => {
+    const { code, result } = await load(['--target', '127.0.0.1:1', '--users', '5', '--duration', '1s']);
+    expect(code).toBe(3);
+    expect(result.status).toBe('unreachable');
+    expect(result.reasons.join()).toMatch(/127\.0\.0\.1:1 refused the connection: is the server running\?/);
+  });
+
+  test('an interrupted run still writes its result and exits 130', async () => {
+    server = await startTestServer({ logLevel: 'info' });
+    const out = await tempFile('interrupted.json');
+    const run = startCli(['load', '--target', `127.0.0.1:${server.imPort}`, '--users', '20', '--duration', '60s', '--grace', '200ms', '--out', out, '--quiet']);
+    await server.logged(/logged in/, 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    run.child.kill('SIGINT');
+    const { code } = await run.done;
+    expect(code).toBe(130);
+    const result = JSON.parse(await readFile(out, 'utf8')) as LoadResult;
+    expect(result.status).toBe('interrupted');
+    expect(result.ops.login?.ok).toBe(20);
+    expect(result.measuredMs).toBeLessThan(60_000);
+  });
+
+  test('a target killed mid-run is reported (exit 4), not hung on', async () => {
+    const target = await serve(['--memory']);
+    processes.push(target);
+    const out = await tempFile('killed.json');
+    const run = startCli(['load', '--target', `127.0.0.1:${target.imPort}`, '--users', '20', '--duration', '60s', '--heartbeat-interval', '200ms', '--timeout', '1s', '--out', out, '--quiet']);
+    await new Promise((r) => setTimeout(r, 3000));
+    target.child.kill('SIGKILL');
+    const { code, stdout } = await run.done;
+    expect(code, stdout).toBe(4);
+    const result = JSON.parse(await readFile(out, 'utf8')) as LoadResult;
+    expect(result.status).toBe('target-failed');
+    expect(result.reasons.join()).toMatch(/every connection lost|no reply/);
+  });
+});
+
+describe('password hashing under load [D-HASH]', () => {
+  test('a login storm does not stall the heartbeats of users already logged in', async () => {
+    // Full-cost scrypt (N=16384, ~50 ms of CPU each): 60 users registering and logging in is about
+    // 6 CPU-seconds of hashing. On the event loop it would stop every heartbeat for seconds.
+    server = await startTestServer({ scryptCost: 16384, logLevel: 'warn' });
+    const target = `127.0.0.1:${server.imPort}`;
+    const steady = load(['--target', target, '--users', '10', '--seed', 'steady', '--warmup', '3s', '--duration', '8s',
+      '--heartbeat-interval', '100ms', '--timeout', '1s', '--chat-rate', '0', '--status-rate', '0', '--grace', '500ms']);
+    await new Promise((r) => setTimeout(r, 4000));
+    const storm = await load(['--target', target, '--users', '60', '--seed', 'storm', '--duration', '1s', '--chat-rate', '0', '--timeout', '30s']);
+    expect(storm.result.ops.login?.ok).toBe(60);
+    const { result } = await steady;
+    const beats = result.ops.heartbeat!;
+    expect(beats.sent).toBeGreaterThan(500);
+    expect(beats.timeouts).toBe(0);
+    expect(beats.failed).toBe(0);
+    expect(beats.ok).toBe(beats.sent);
+  }, 60_000);
+});
