@@ -73,6 +73,7 @@ export function loadCommand(): Command {
     .option('--shard <i/N>', 'run the i-th of N slices of the users (see merge)', forCommander(parseShard), { index: 1, count: 1 })
     .option('--threshold <expr>', "fail the run (exit 99) unless it holds, e.g. 'heartbeat.p99<20ms' (repeatable)", collect, [] as string[])
     .option('--out <file>', 'write the result (JSON) here')
+    .option('--target-scrypt-cost <N>', "the target's scrypt cost, when you know it: recorded in the result [D-HASH]", parsePositiveInt)
     .option('--quiet', 'no progress display', false)
     .action(async (flags: Record<string, unknown>) => {
       process.exitCode = await runLoadCommand(flags);
@@ -145,7 +146,10 @@ async function runLoadCommand(flags: Record<string, unknown>): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
-  const result = await runLoad(config, { version: VERSION, interrupt, onProgress: (view) => display?.update(view) });
+  const result = await runLoad(config, {
+    version: VERSION, interrupt, targetScryptCost: (flags.targetScryptCost as number | undefined) ?? null,
+    onProgress: (view) => display?.update(view),
+  });
   display?.end();
   if (flags.out) {
     const out = flags.out as string;

@@ -1,0 +1,48 @@
+// The main job (`npm start`): the reference server on its embedded default (SQLite), a short load run
+// against it through the real CLI, and where the results are. Both run as child processes, exactly
+// as a user would run them; the server uses scrypt cost 1024, recorded beside the result [D-HASH].
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../bin/talkbench.js', import.meta.url));
+const SCRYPT_COST = 1024;
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+const dir = resolve('results', stamp);
+
+function talkbench(args: string[], stdout: 'pipe' | 'inherit') {
+  return spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', stdout, 'inherit'] });
+}
+
+async function main(): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const server = talkbench(['serve', '--data', join(dir, 'data'), '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', String(SCRYPT_COST), '--log-level', 'warn'], 'pipe');
+  const lines: string[] = [];
+  const imPort = await new Promise<number>((done, fail) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        process.stdout.write(`[serve] ${line}\n`);
+        const match = /^im listening on [^:]+:(\d+)/.exec(line);
+        if (match) done(Number(match[1]));
+      }
+    });
+    server.on('exit', (code) => fail(new Error(`the server exited (${code}) before listening`)));
+  });
+  await writeFile(join(dir, 'target.json'), JSON.stringify({ target: 'talkbench reference server', storage: 'SQLite (WAL)', scryptCost: SCRYPT_COST, listening: lines }, null, 1) + '\n');
+  const out = join(dir, 'load.json');
+  const load = talkbench(['load', '--target', `127.0.0.1:${imPort}`, '--users', '200', '--ramp-up', '2s', '--duration', '10s',
+    '--chat-rate', '1', '--heartbeat-interval', '2s', '--upload-rate', '0.05', '--status-rate', '0.05',
+    '--threshold', 'chat.lost==0', '--target-scrypt-cost', String(SCRYPT_COST), '--out', out], 'inherit');
+  const code = await new Promise<number>((done) => load.on('exit', (c) => done(c ?? 1)));
+  server.kill('SIGTERM');
+  await new Promise((done) => server.on('exit', done));
+  process.stdout.write(`\nresults in ${dir}/\n  load.json    the load result (talkbench load --out)\n  target.json  what was measured (server, storage, scrypt cost)\n  data/        the server's SQLite database and files\n`);
+  return code;
+}
+
+main().then((code) => { process.exitCode = code; }, (err: Error) => {
+  process.stderr.write(`main job failed: ${err.message}\n`);
+  process.exitCode = 1;
+});
