@@ -6,11 +6,16 @@ import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { FRAME_LAYOUTS, DEFAULT_MAX_BODY_BYTES, parseLayout } from '../proto/index.js';
 import { DEFAULTS, defaultWarmupMs, type LoadConfig } from '../bench/config/load-config.js';
+import { readScenarioFile, type ScenarioFile } from '../bench/config/scenario-file.js';
 import { parseTargets, sourceAddresses } from '../bench/config/targets.js';
 import { initHistograms } from '../bench/metrics/histogram.js';
 import { parseThreshold } from '../bench/metrics/thresholds.js';
 import { ProgressDisplay } from '../bench/run/progress-display.js';
-import { runLoad } from '../bench/run/run-load.js';
+import { planProcesses } from '../bench/config/capacity.js';
+import { shardConnections } from '../bench/run/plan.js';
+import { runProcesses } from '../bench/run/processes.js';
+import { runLoad, type LiveView } from '../bench/run/run-load.js';
+import { openFileLimit } from '../util/open-file-limit.js';
 import { formatSummary } from '../bench/run/summary.js';
 import { EXIT } from '../util/exit-codes.js';
 import * as units from '../util/units.js';
@@ -44,7 +49,8 @@ function parseShard(value: string): { index: number; count: number } {
 export function loadCommand(): Command {
   return new Command('load')
     .description('drive an IM or CHAT/1.0 server with simulated users and measure it')
-    .requiredOption('--target <host:port,...>', 'server(s) to drive; friend groups are spread over several', forCommander(parseTargets))
+    .option('--target <host:port,...>', 'server(s) to drive; friend groups are spread over several (required here or in the scenario file)', forCommander(parseTargets))
+    .option('--scenario-file <file>', 'JSON or YAML with any of these settings and more (docs/SCENARIO.md); flags given override it')
     .addOption(new Option('--protocol <protocol>', 'protocol of the target').choices(['im', 'chat']).default('im'))
     .addOption(new Option('--scenario <name>', 'users: logged-in users chatting; ping: heartbeats only').choices(['users', 'ping']).default('users'))
     .option('--users <n>', 'simulated users (ping: connections)', parsePositiveInt, DEFAULTS.users)
@@ -75,12 +81,38 @@ export function loadCommand(): Command {
     .option('--out <file>', 'write the result (JSON) here')
     .option('--target-scrypt-cost <N>', "the target's scrypt cost, when you know it: recorded in the result [D-HASH]", parsePositiveInt)
     .option('--quiet', 'no progress display', false)
-    .action(async (flags: Record<string, unknown>) => {
-      process.exitCode = await runLoadCommand(flags);
+    .action(async (flags: Record<string, unknown>, command: Command) => {
+      process.exitCode = await runLoadCommand(flags, command);
     });
 }
 
-function buildConfig(flags: Record<string, unknown>): LoadConfig {
+/**
+ * Flags given on the command line win over the scenario file, which wins over the flags' defaults.
+ * Returns the flags with the file's values filled in where no flag was given.
+ */
+function withScenarioFile(flags: Record<string, unknown>, command: Command, file: ScenarioFile | null): Record<string, unknown> {
+  if (!file) return flags;
+  const fromFile: Record<string, unknown> = {
+    target: file.target === undefined ? undefined : parseTargets([file.target].flat().join(',')),
+    protocol: file.protocol, scenario: file.scenario, users: file.users, rampUp: file.rampUp, warmup: file.warmup,
+    duration: file.duration, heartbeatInterval: file.heartbeatInterval, timeout: file.timeout, grace: file.grace,
+    groupSize: file.groupSize, chatSize: file.chatSize,
+    uploadSize: typeof file.uploadSize === 'number' ? { min: file.uploadSize, max: file.uploadSize } : file.uploadSize,
+    chatRate: file.rates?.chat, uploadRate: file.rates?.upload, statusRate: file.rates?.status, broadcastRate: file.rates?.broadcast,
+    rate: file.ping?.rate, inflight: file.ping?.inflight, bodyBytes: file.ping?.bodyBytes,
+    workers: file.workers, processes: file.processes, layout: file.layout, maxBody: file.maxBody, seed: file.seed,
+    sourceAddresses: file.sourceAddresses === undefined ? undefined : [file.sourceAddresses].flat().join(','),
+  };
+  const merged = { ...flags };
+  for (const [key, value] of Object.entries(fromFile)) {
+    if (value !== undefined && command.getOptionValueSource(key) !== 'cli') merged[key] = value;
+  }
+  merged.threshold = [...(file.thresholds ?? []), ...(flags.threshold as string[])];
+  return merged;
+}
+
+function buildConfig(flags: Record<string, unknown>, file: ScenarioFile | null): LoadConfig {
+  if (flags.target === undefined) throw new Error('no target: give --target host:port (or target in the scenario file)');
   const scenario = flags.scenario as LoadConfig['scenario'];
   const targets = flags.target as LoadConfig['targets'];
   const users = flags.users as number;
@@ -106,6 +138,8 @@ function buildConfig(flags: Record<string, unknown>): LoadConfig {
     groupSize: flags.groupSize as number,
     rates: {
       ...DEFAULTS.rates,
+      userInfo: file?.rates?.userInfo ?? DEFAULTS.rates.userInfo,
+      fileList: file?.rates?.fileList ?? DEFAULTS.rates.fileList,
       chat: flags.chatRate as number,
       upload: flags.uploadRate as number,
       status: flags.statusRate as number,
@@ -120,20 +154,36 @@ function buildConfig(flags: Record<string, unknown>): LoadConfig {
     seed: flags.seed as string,
     sourceAddresses: sourceAddresses(flags.sourceAddresses as string | undefined, targets, users),
     thresholds,
-    overload: { ...DEFAULTS.overload },
+    overload: { ...DEFAULTS.overload, ...file?.overload },
     shard: flags.shard as LoadConfig['shard'],
     slice: { index: 1, count: 1 },
   };
 }
 
-async function runLoadCommand(flags: Record<string, unknown>): Promise<number> {
+async function runLoadCommand(given: Record<string, unknown>, command: Command): Promise<number> {
   let config: LoadConfig;
+  let flags = given;
   try {
-    config = buildConfig(flags);
+    const file = given.scenarioFile ? await readScenarioFile(given.scenarioFile as string) : null;
+    flags = withScenarioFile(given, command, file);
+    config = buildConfig(flags, file);
   } catch (err) {
     process.stderr.write(`talkbench load: ${(err as Error).message}\n`);
     return EXIT.usage;
   }
+  let processes: number;
+  try {
+    const plan = planProcesses({
+      connections: shardConnections(config), targets: config.targets.length, sourceAddresses: config.sourceAddresses.length,
+      openFiles: openFileLimit(), processes: (flags.processes as number | undefined) ?? null,
+    });
+    processes = plan.processes;
+    if (plan.reason) process.stderr.write(`talkbench load: ${plan.reason}\n`);
+  } catch (err) {
+    process.stderr.write(`talkbench load: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  config.processes = processes;
   await initHistograms();
   const display = flags.quiet ? null : new ProgressDisplay(process.stderr);
   let signalled = false;
@@ -146,10 +196,11 @@ async function runLoadCommand(flags: Record<string, unknown>): Promise<number> {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   });
-  const result = await runLoad(config, {
+  const hooks = {
     version: VERSION, interrupt, targetScryptCost: (flags.targetScryptCost as number | undefined) ?? null,
-    onProgress: (view) => display?.update(view),
-  });
+    onProgress: (view: LiveView) => display?.update(view),
+  };
+  const result = processes > 1 ? await runProcesses(config, processes, hooks) : await runLoad(config, hooks);
   display?.end();
   if (flags.out) {
     const out = flags.out as string;

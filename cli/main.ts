@@ -1,6 +1,7 @@
 // The talkbench command line. Commands register here; exit codes follow [D-EXIT] (see README).
 import { Command, CommanderError } from 'commander';
 import { loadCommand } from './load-command.js';
+import { mergeCommand } from './merge-command.js';
 import { serveCommand } from './serve-command.js';
 import { VERSION } from './version.js';
 
@@ -8,7 +9,8 @@ const program = new Command('talkbench')
   .description('load generator, conformance suite and reference server for IM (protobuf) and CHAT/1.0 chat servers')
   .version(VERSION)
   .addCommand(serveCommand())
-  .addCommand(loadCommand());
+  .addCommand(loadCommand())
+  .addCommand(mergeCommand());
 
 // addCommand does not pass settings down: every command reports usage errors the same way.
 for (const command of [program, ...program.commands]) command.showHelpAfterError('(add --help for usage)').exitOverride();

@@ -77,6 +77,8 @@ export function checkLoadResult(value: unknown, source: string): LoadResult {
     const issue = parsed.error.issues[0]!;
     throw bad(`is not a valid load result: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
+  const { index, count: shards } = parsed.data.config.shard;
+  if (index > shards) throw bad(`is not a valid load result: config.shard is ${index}/${shards}`);
   return value as LoadResult;
 }
 
@@ -129,49 +131,40 @@ export function startSpreadMs(parts: readonly LoadResult[]): number {
 // also saw the target fail is 'interrupted'), so its reasons are where to find it.
 const TARGET_FAILED = 'the target failed mid-run: ';
 
-function targetFailures(parts: readonly LoadResult[]): string | null {
+function targetFailures(parts: readonly LoadResult[], label: (p: LoadResult) => string): string | null {
   const found: string[] = [];
   const allUnreachable = parts.every((p) => p.status === 'unreachable');
   for (const part of parts) {
     for (const reason of part.reasons) {
-      if (reason.startsWith(TARGET_FAILED)) found.push(`shard ${shardName(part)}: ${reason.slice(TARGET_FAILED.length)}`);
+      if (reason.startsWith(TARGET_FAILED)) found.push(`${label(part)}: ${reason.slice(TARGET_FAILED.length)}`);
     }
-    // One shard that could not connect while others could: the target failed that shard's users, and
-    // the merge covers only part of the run, so it must not pass.
-    if (part.status === 'unreachable' && !allUnreachable) found.push(`shard ${shardName(part)} could not connect: ${part.reasons[0] ?? 'unreachable'}`);
+    // One part that could not connect while others could: the target failed that part's users, and
+    // the whole covers only some of the run, so it must not pass.
+    if (part.status === 'unreachable' && !allUnreachable) found.push(`${label(part)} could not connect: ${part.reasons[0] ?? 'unreachable'}`);
   }
   return found.length > 0 ? found.join('; ') : null;
 }
 
-export interface MergeOptions {
-  /** The merge's own --threshold flags, parsed; the shards' thresholds are not carried over. */
-  thresholds: readonly Threshold[];
-  /** How to name each part in errors (file names); defaults to its runId. */
-  names?: readonly string[];
-}
-
-export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOptions): LoadResult {
-  const names = options.names ?? inputs.map((r) => `run ${r.runId}`);
-  checkParts(inputs, names);
-  // In shard order, whatever the order of the arguments, so the same shards always merge the same.
-  const parts = [...inputs].sort((a, b) => a.config.shard.index - b.config.shard.index);
+/**
+ * Adds parts that ran side by side into one result, judged by `config` (its thresholds and overload
+ * limits). Shared by `merge` (shards, maybe on several machines) and --processes (slices of a shard).
+ */
+function combineResults(parts: readonly LoadResult[], config: LoadConfig, label: (p: LoadResult) => string): Omit<LoadResult, 'runId' | 'shards'> {
   const first = parts[0]!;
-
   const ops = combineOps(parts.map((p) => p.ops));
   const delivery = combineDelivery(parts.map((p) => p.delivery));
-  // Shards run side by side: the run lasted as long as the longest, and rates are per second of that.
+  // The parts ran at the same time: the run lasted as long as the longest, and rates are per second of that.
   const measuredMs = Math.max(...parts.map((p) => p.measuredMs));
   const metrics = deriveMetrics(ops, delivery, measuredMs);
-  const thresholds = evaluateThresholds(options.thresholds, metrics);
+  const thresholds = evaluateThresholds(config.thresholds, metrics);
 
-  // Renumbered across shards so that "worker 3" in an overload reason names one worker, not one per shard.
+  // Renumbered across parts so that "worker 3" in an overload reason names one worker, not one per part.
   const workers = parts.flatMap((p) => p.generator.workers).map((w, i) => ({ ...w, worker: i }));
-  const config: LoadConfig = { ...first.config, thresholds: [...options.thresholds] };
   const allUnreachable = parts.every((p) => p.status === 'unreachable');
   const outcome = decideOutcome(config, {
     interrupted: parts.some((p) => p.status === 'interrupted'),
     unreachable: allUnreachable ? [...new Set(parts.map((p) => p.reasons[0] ?? 'unreachable'))].join('; ') : null,
-    targetFailure: targetFailures(parts),
+    targetFailure: targetFailures(parts, label),
     workers,
     thresholds,
   });
@@ -181,20 +174,11 @@ export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOp
   return {
     kind: 'load',
     schemaVersion: LOAD_SCHEMA_VERSION,
-    // Derived from the parts, so merging the same shards twice gives the same id (and the function stays pure).
-    runId: `${first.startedAt.replace(/[-:T]/g, '').slice(0, 14)}-merged-${createHash('sha256').update(parts.map((p) => p.runId).join('\n')).digest('hex').slice(0, 8)}`,
     tool: first.tool,
     startedAt: parts.map((p) => p.startedAt).sort()[0]!,
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1)!,
-    config: {
-      ...first.config,
-      thresholds: options.thresholds.map((t) => t.source),
-      // The merge stands for the whole run; `shards` says what it was made of.
-      shard: { index: 1, count: 1 },
-      workers: sum((p) => p.config.workers),
-      processes: sum((p) => p.config.processes),
-    },
-    // One machine's description; each shard's own stays in its file.
+    config: { ...config, thresholds: config.thresholds.map((t) => t.source) },
+    // The first part's machine: shards on other machines keep their own description in their files.
     environment: first.environment,
     targetScryptCost: costs.size === 1 ? first.targetScryptCost : null,
     measuredMs,
@@ -208,7 +192,7 @@ export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOp
     timeSeries: combineTimeSeries(parts.map((p) => p.timeSeries)),
     generator: {
       workers,
-      // CPU time adds up; wall time does not (the shards ran at the same time), so the summary's
+      // CPU time adds up; wall time does not (the parts ran at the same time), so the summary's
       // "CPU n cores" is what all the generators used together.
       cpu: { userMs: sum((p) => p.generator.cpu.userMs), systemMs: sum((p) => p.generator.cpu.systemMs), wallMs: Math.max(...parts.map((p) => p.generator.cpu.wallMs)) },
       peakRssBytes: Math.max(...parts.map((p) => p.generator.peakRssBytes)),
@@ -217,6 +201,48 @@ export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOp
       overloaded: outcome.status === 'overloaded',
     },
     thresholds,
+  };
+}
+
+export interface MergeOptions {
+  /** The merge's own --threshold flags, parsed; the shards' thresholds are not carried over. */
+  thresholds: readonly Threshold[];
+  /** How to name each part in errors (file names); defaults to its runId. */
+  names?: readonly string[];
+}
+
+/** `talkbench merge`: the shards of one run into one result for the whole run. */
+export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOptions): LoadResult {
+  checkParts(inputs, options.names ?? inputs.map((r) => `run ${r.runId}`));
+  // In shard order, whatever the order of the arguments, so the same shards always merge the same.
+  const parts = [...inputs].sort((a, b) => a.config.shard.index - b.config.shard.index);
+  const first = parts[0]!;
+  const config: LoadConfig = {
+    ...first.config,
+    thresholds: [...options.thresholds],
+    // The merge stands for the whole run; `shards` says what it was made of.
+    shard: { index: 1, count: 1 },
+    workers: parts.reduce((n, p) => n + p.config.workers, 0),
+    processes: parts.reduce((n, p) => n + p.config.processes, 0),
+  };
+  return {
+    // Derived from the parts, so merging the same shards twice gives the same id (and the function stays pure).
+    runId: `${first.startedAt.replace(/[-:T]/g, '').slice(0, 14)}-merged-${createHash('sha256').update(parts.map((p) => p.runId).join('\n')).digest('hex').slice(0, 8)}`,
+    ...combineResults(parts, config, (p) => `shard ${shardName(p)}`),
     shards: parts.map((p) => ({ runId: p.runId, shard: shardName(p) })),
+  };
+}
+
+/**
+ * --processes N: the results of the generator processes of one shard (config.slice i/N each) into the
+ * shard's result, as one process would have written it: `config` is the shard's, with its thresholds.
+ */
+export function mergeProcessResults(inputs: readonly LoadResult[], config: LoadConfig): LoadResult {
+  if (inputs.length === 0) throw new MergeError('NOTHING_TO_MERGE', 'no generator process returned a result');
+  const parts = [...inputs].sort((a, b) => a.config.slice.index - b.config.slice.index);
+  return {
+    runId: parts[0]!.runId,
+    ...combineResults(parts, config, (p) => `process ${p.config.slice.index}`),
+    shards: [],
   };
 }

@@ -66,3 +66,10 @@ export function processConnections(config: LoadConfig): [number, number] {
   const [first, count] = share(shardCount, config.slice.count, config.slice.index - 1);
   return [shardFirst + first, count];
 }
+
+/** Sockets this shard opens: one per user (ping: per connection). */
+export function shardConnections(config: LoadConfig): number {
+  if (config.scenario === 'ping') return share(config.users, config.shard.count, config.shard.index - 1)[1];
+  const groups = groupSlice(groupCount(config.users, config.groupSize), config.shard.count, config.shard.index - 1);
+  return Math.min(config.users, groups.end * config.groupSize) - groups.first * config.groupSize;
+}

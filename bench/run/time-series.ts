@@ -7,6 +7,7 @@ import type { IntervalOp } from '../metrics/recorder.js';
 
 export class TimeSeriesCollector {
   private readonly pending = new Map<number, Record<string, IntervalOp>[]>();
+  private readonly reported = new Map<number, Set<number>>();
   private readonly complete: SecondSample[] = [];
 
   constructor(private readonly workers: number) {}
@@ -17,8 +18,12 @@ export class TimeSeriesCollector {
     let parts = this.pending.get(message.second);
     if (!parts) this.pending.set(message.second, (parts = []));
     parts.push(message.ops);
-    if (parts.length < this.workers) return null;
+    let workers = this.reported.get(message.second);
+    if (!workers) this.reported.set(message.second, (workers = new Set()));
+    workers.add(message.worker);
+    if (workers.size < this.workers) return null;
     this.pending.delete(message.second);
+    this.reported.delete(message.second);
     const sample = { second: message.second, ops: combineIntervalOps(parts) };
     this.complete.push(sample);
     return sample;

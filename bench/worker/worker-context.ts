@@ -72,14 +72,17 @@ export class WorkerContext {
     const now = monoMs();
     this.healthTimers.push(setTimeout(() => this.health.start(), Math.max(0, measureStartMs - now)));
     this.healthTimers.push(setTimeout(() => this.health.stop(), Math.max(0, measureEndMs - now)));
-    const firstTick = measureStartMs - Math.floor((measureStartMs - now) / 1000) * 1000;
+    // Tick k falls at measureStart + k s and closes second k (k >= 1); ticks before the window only
+    // report status. Counting ticks, not reading the clock, keeps a timer firing a hair early from
+    // reporting one second twice.
+    let k = Math.ceil((now - measureStartMs) / 1000);
+    const lastSecond = Math.ceil((measureEndMs - measureStartMs) / 1000);
     const tick = (): void => {
-      const at = monoMs();
-      const second = Math.round((at - measureStartMs) / 1000);
-      this.postProgress(second >= 1 && at <= measureEndMs + 500 ? second : 0);
-      this.ticker = setTimeout(tick, Math.max(0, measureStartMs + (Math.floor((monoMs() - measureStartMs) / 1000) + 1) * 1000 - monoMs()));
+      this.postProgress(k >= 1 && k <= lastSecond ? k : 0);
+      k++;
+      this.ticker = setTimeout(tick, Math.max(0, measureStartMs + k * 1000 - monoMs()));
     };
-    this.ticker = setTimeout(tick, Math.max(0, firstTick - now));
+    this.ticker = setTimeout(tick, Math.max(0, measureStartMs + k * 1000 - now));
   }
 
   finish(): WorkerResult {

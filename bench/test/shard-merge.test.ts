@@ -1,0 +1,273 @@
+// `talkbench merge` [D-LOAD]: three real shard processes against the real reference server, merged by
+// the real CLI, and the merge checked to be exact; then merge.ts on small hand-built results, and the
+// CLI's usage errors (exit 2) [D-EXIT].
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
+import { DEFAULTS } from '../config/load-config.js';
+import { decodeHistogram, encodeHistogram, initHistograms, newHistogram, recordMicros, summarize } from '../metrics/histogram.js';
+import { parseThreshold } from '../metrics/thresholds.js';
+import { checkLoadResult, MergeError, mergeLoadResults, mergeProcessResults } from '../run/merge.js';
+import type { LoadResult, RunStatus } from '../run/result.js';
+
+const BIN = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
+let dir: string;
+
+beforeAll(async () => {
+  await initHistograms();
+  dir = await mkdtemp(join(tmpdir(), 'tb-merge-'));
+});
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+function talkbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const readResult = async (name: string): Promise<LoadResult> => JSON.parse(await readFile(join(dir, name), 'utf8')) as LoadResult;
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+
+/** Every ok of `op` a result's time series holds for `second` (a shard may list a second more than once). */
+const okAt = (r: LoadResult, second: number, op: string): number => sum(r.timeSeries.filter((s) => s.second === second).map((s) => s.ops[op]?.ok ?? 0));
+
+describe('merging real shards', () => {
+  let server: TestServer;
+  let shards: LoadResult[];
+  let merged: LoadResult;
+  let mergeRun: { code: number | null; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    server = await startTestServer({ scryptCost: 1024 });
+    const runs = await Promise.all([1, 2, 3].map((i) => talkbench([
+      'load', '--target', `127.0.0.1:${server.imPort}`, '--users', '30', '--group-size', '5', '--duration', '3s',
+      '--chat-rate', '2', '--heartbeat-interval', '1s', '--grace', '1s', '--shard', `${i}/3`, '--seed', 'same',
+      '--out', `shard-${i}.json`, '--quiet',
+    ])));
+    // A slow machine may judge a shard's generator overloaded (5); anything else means the run broke.
+    for (const run of runs) expect([0, 5], run.stderr + run.stdout).toContain(run.code);
+    shards = await Promise.all([1, 2, 3].map((i) => readResult(`shard-${i}.json`)));
+    // Out of order on purpose: the merge sorts by shard.
+    mergeRun = await talkbench(['merge', 'shard-2.json', 'shard-3.json', 'shard-1.json', '--out', 'merged.json']);
+    merged = await readResult('merged.json');
+  }, 120_000);
+  afterAll(async () => { await server?.close(); });
+
+  test('the merge exits with its own exit code and prints its summary', () => {
+    expect(mergeRun.code, mergeRun.stderr).toBe(merged.exitCode);
+    expect(mergeRun.stdout).toContain('merged 3 shard(s)');
+    expect(mergeRun.stdout).toMatch(/result: \w+/);
+    expect(merged.shards).toEqual(shards.map((s) => ({ runId: s.runId, shard: `${s.config.shard.index}/3` })));
+  });
+
+  test('every counter of every operation is the sum over the shards', () => {
+    expect(Object.keys(merged.ops).sort()).toEqual([...new Set(shards.flatMap((s) => Object.keys(s.ops)))].sort());
+    expect(merged.ops.heartbeat?.ok).toBeGreaterThan(0);
+    expect(merged.ops['chat.e2e']?.ok).toBeGreaterThan(0);
+    for (const [op, record] of Object.entries(merged.ops)) {
+      for (const counter of ['sent', 'ok', 'failed', 'timeouts'] as const) {
+        expect(record[counter], `${op}.${counter}`).toBe(sum(shards.map((s) => s.ops[op]?.[counter] ?? 0)));
+      }
+    }
+  });
+
+  test('histograms are added: counts sum, and the merged metrics are those of the added histograms', () => {
+    for (const [op, record] of Object.entries(merged.ops)) {
+      for (const variant of ['corrected', 'uncorrected'] as const) {
+        const byHand = newHistogram();
+        for (const s of shards) {
+          const encoded = s.ops[op]?.[variant];
+          if (encoded === undefined) continue;
+          const h = decodeHistogram(encoded);
+          byHand.add(h);
+          h.destroy();
+        }
+        const fromMerge = decodeHistogram(record[variant]);
+        expect(fromMerge.totalCount, `${op} ${variant}`).toBe(byHand.totalCount);
+        if (variant === 'corrected' && byHand.totalCount > 0) {
+          const expected = summarize(byHand);
+          for (const stat of ['p50', 'p99', 'max', 'mean'] as const) expect(merged.metrics[`${op}.${stat}`], `${op}.${stat}`).toBe(expected[stat]);
+        }
+        byHand.destroy();
+        fromMerge.destroy();
+      }
+    }
+  });
+
+  test('chats are delivered within each shard (friend groups never span shards), and delivery sums', () => {
+    for (const s of shards) {
+      expect(s.delivery.chat?.delivered).toBeGreaterThan(0);
+      expect(s.delivery.chat?.lost, `shard ${s.config.shard.index}`).toBe(0);
+    }
+    for (const counter of ['delivered', 'lost', 'duplicated', 'reordered'] as const) {
+      expect(merged.delivery.chat?.[counter]).toBe(sum(shards.map((s) => s.delivery.chat?.[counter] ?? 0)));
+    }
+    expect(merged.metrics['chat.lost']).toBe(0);
+  });
+
+  test('time series add up second by second', () => {
+    const seconds = [...new Set(shards.flatMap((s) => s.timeSeries.map((t) => t.second)))].sort((a, b) => a - b);
+    expect(merged.timeSeries.map((t) => t.second)).toEqual(seconds);
+    for (const second of seconds) {
+      for (const op of ['heartbeat', 'chat.e2e']) expect(okAt(merged, second, op), `${op} in second ${second}`).toBe(sum(shards.map((s) => okAt(s, second, op))));
+    }
+  });
+
+  test('the generator: workers concatenated, schedules summed, the longest window', () => {
+    expect(merged.generator.workers).toHaveLength(sum(shards.map((s) => s.generator.workers.length)));
+    expect(merged.generator.actionsScheduled).toBe(sum(shards.map((s) => s.generator.actionsScheduled)));
+    expect(merged.generator.lateStarts).toBe(sum(shards.map((s) => s.generator.lateStarts)));
+    expect(merged.measuredMs).toBe(Math.max(...shards.map((s) => s.measuredMs)));
+    expect(merged.config.users).toBe(30);
+  });
+});
+
+/** A small result by hand: shard `i/N` with one heartbeat per latency given (ms). */
+function fake(shard: string, heartbeatsMs: number[], over: { status?: RunStatus; reasons?: string[]; users?: number } = {}): LoadResult {
+  const [index, count] = shard.split('/').map(Number) as [number, number];
+  const h = newHistogram();
+  for (const ms of heartbeatsMs) recordMicros(h, ms * 1000);
+  const encoded = encodeHistogram(h);
+  h.destroy();
+  const n = heartbeatsMs.length;
+  const status = over.status ?? 'passed';
+  const exitCode = { passed: 0, 'thresholds-crossed': 99, interrupted: 130, 'target-failed': 4, overloaded: 5, unreachable: 3 }[status];
+  return {
+    kind: 'load', schemaVersion: 1, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
+    startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:05.000Z',
+    config: {
+      scenario: 'users', protocol: 'im', targets: [{ host: '127.0.0.1', port: 8999 }], users: over.users ?? 30, rampUpMs: 0, warmupMs: 0,
+      durationMs: 3000, timeoutMs: 5000, graceMs: 1000, rate: null, inflight: null, heartbeatIntervalMs: 1000, bodyBytes: 0,
+      groupSize: 5, rates: { ...DEFAULTS.rates }, chatBytes: 64, uploadBytes: { ...DEFAULTS.uploadBytes }, workers: 1, processes: 1,
+      layout: 'le', maxBodyBytes: 1 << 24, seed: 'same', sourceAddresses: [], thresholds: [], overload: { ...DEFAULTS.overload }, shard: { index, count }, slice: { index: 1, count: 1 },
+    },
+    environment: { node: 'v20', platform: 'linux x64', cpuModel: 'test', cpus: 2, memoryBytes: 1, loadAverage: { start: [0], end: [0] }, openFileLimit: null },
+    targetScryptCost: 1024, measuredMs: 3000, status, exitCode, reasons: over.reasons ?? [],
+    ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, failedBy: {}, corrected: encoded, uncorrected: encoded } },
+    delivery: { chat: { delivered: 2, lost: 0, duplicated: 0, reordered: 0 } },
+    disconnects: {}, metrics: {},
+    timeSeries: [{ second: 1, ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, histogram: encoded } } }],
+    generator: {
+      workers: [{ worker: 0, eventLoopDelay: { p50: 1, p99: 2, max: 3 }, utilization: 0.1, actionsScheduled: 100, lateStarts: 0 }],
+      cpu: { userMs: 100, systemMs: 10, wallMs: 4000 }, peakRssBytes: 1e8, actionsScheduled: 100, lateStarts: 0, overloaded: false,
+    },
+    thresholds: [], shards: [],
+  };
+}
+
+const mergeOf = (parts: LoadResult[], thresholds: string[] = []): LoadResult => mergeLoadResults(parts, { thresholds: thresholds.map(parseThreshold) });
+const mergeError = (run: () => unknown): MergeError => {
+  try { run(); } catch (err) { if (err instanceof MergeError) return err; throw err; }
+  throw new Error('expected a MergeError');
+};
+
+describe('merge.ts on hand-built results', () => {
+  test('adds what the shards measured and re-derives the metrics', () => {
+    const merged = mergeOf([fake('2/2', [1, 2, 3]), fake('1/2', [10, 20])]);
+    expect(merged.metrics['heartbeat.ok']).toBe(5);
+    expect(merged.metrics['heartbeat.max']).toBeCloseTo(20, 1);
+    expect(merged.metrics['chat.delivered']).toBe(4);
+    expect(merged.timeSeries).toHaveLength(1);
+    expect(merged.timeSeries[0]!.ops.heartbeat!.ok).toBe(5);
+    expect(merged.generator.workers.map((w) => w.worker)).toEqual([0, 1]);
+    expect(merged.shards.map((s) => s.shard)).toEqual(['1/2', '2/2']);
+    expect(merged.exitCode).toBe(0);
+    // It is itself a valid load result.
+    expect(() => checkLoadResult(JSON.parse(JSON.stringify({ ...merged, shards: [] })), 'merged')).not.toThrow();
+  });
+
+  test('a threshold each shard passes but the whole run crosses fails the merge (99)', () => {
+    const parts = [fake('1/2', [1, 1, 1, 1]), fake('2/2', [1, 1, 1, 1, 1])];
+    expect(mergeOf(parts, ['heartbeat.ok<5']).exitCode).toBe(99);
+    const merged = mergeOf(parts, ['heartbeat.ok<8']);
+    expect(merged.status).toBe('thresholds-crossed');
+    expect(merged.thresholds).toEqual([{ threshold: 'heartbeat.ok<8', metric: 'heartbeat.ok', actual: 9, passed: false }]);
+    expect(merged.config.thresholds).toEqual(['heartbeat.ok<8']);
+    expect(mergeOf(parts, ['heartbeat.ok<10']).exitCode).toBe(0);
+  });
+
+  test('refuses parts of different runs, repeated shards and different shard counts', () => {
+    const users = mergeError(() => mergeLoadResults([fake('1/2', [1]), fake('2/2', [1], { users: 40 })], { thresholds: [], names: ['a.json', 'b.json'] }));
+    expect(users.code).toBe('MISMATCHED_RUNS');
+    expect(users.message).toMatch(/b\.json and a\.json differ in users \(40 vs 30\)/);
+    const twice = mergeError(() => mergeLoadResults([fake('1/2', [1]), fake('2/2', [1]), fake('1/2', [2])], { thresholds: [], names: ['a', 'b', 'c'] }));
+    expect(twice.code).toBe('DUPLICATE_SHARD');
+    expect(twice.message).toMatch(/a and c are both shard 1\/2/);
+    expect(mergeError(() => mergeOf([fake('1/2', [1]), fake('2/3', [1])])).message).toMatch(/shard 2\/3 but .* is shard 1\/2/);
+    expect(mergeError(() => mergeOf([])).code).toBe('NOTHING_TO_MERGE');
+  });
+
+  test('outcome: interrupted if any part was, a target failure if any part had one, unreachable only if all were', () => {
+    const interrupted = fake('2/2', [1], { status: 'interrupted', reasons: ['interrupted by a signal', 'the target failed mid-run: every connection lost'] });
+    const both = mergeOf([fake('1/2', [1]), interrupted]);
+    expect(both.exitCode).toBe(130);
+    expect(both.reasons.join('\n')).toMatch(/shard 2\/2: every connection lost/);
+    expect(mergeOf([fake('1/2', [1]), fake('2/2', [1], { status: 'target-failed', reasons: ['the target failed mid-run: x'] })]).exitCode).toBe(4);
+    const down = { status: 'unreachable' as const, reasons: ['127.0.0.1:8999 refused the connection'] };
+    expect(mergeOf([fake('1/2', [], down), fake('2/2', [], down)]).exitCode).toBe(3);
+    // One shard could not connect while the other ran: not unreachable, and not a pass either.
+    expect(mergeOf([fake('1/2', [1]), fake('2/2', [], down)]).exitCode).toBe(4);
+  });
+
+  test('--processes: slices of one shard become that shard\'s result, judged by its own thresholds', () => {
+    const slices = [fake('2/3', [1, 1]), fake('2/3', [1, 1, 1])].map((r, i) => ({ ...r, config: { ...r.config, slice: { index: 2 - i, count: 2 } } }));
+    const config = { ...slices[0]!.config, slice: { index: 1, count: 1 }, thresholds: [parseThreshold('heartbeat.ok<5')] };
+    const shard = mergeProcessResults(slices, config);
+    expect(shard.config.shard).toEqual({ index: 2, count: 3 });
+    expect(shard.shards).toEqual([]);
+    expect(shard.ops.heartbeat!.ok).toBe(5);
+    expect(shard.exitCode).toBe(99);
+  });
+
+  test('checkLoadResult names what is wrong', () => {
+    expect(() => checkLoadResult([1], 'x.json')).toThrow(/x\.json: not a talkbench result/);
+    expect(() => checkLoadResult({ kind: 'conformance', schemaVersion: 1 }, 'c.json')).toThrow(/c\.json: is a "conformance" result/);
+    expect(() => checkLoadResult({ ...fake('1/1', [1]), schemaVersion: 7 }, 'n.json')).toThrow(/n\.json: has schemaVersion 7/);
+    expect(() => checkLoadResult({ ...fake('1/1', [1]), ops: { heartbeat: { ok: 'many' } } }, 'o.json')).toThrow(/o\.json: is not a valid load result: ops\.heartbeat\./);
+  });
+});
+
+describe('talkbench merge on the command line', () => {
+  test('thresholds are checked on the merged whole: exit 99', async () => {
+    await writeFile(join(dir, 'f1.json'), JSON.stringify(fake('1/2', [1, 1, 1, 1])));
+    await writeFile(join(dir, 'f2.json'), JSON.stringify(fake('2/2', [1, 1, 1, 1, 1])));
+    const run = await talkbench(['merge', 'f1.json', 'f2.json', '--threshold', 'heartbeat.ok<8']);
+    expect(run.code, run.stderr).toBe(99);
+    expect(run.stdout).toMatch(/threshold CROSSED heartbeat\.ok<8 \(measured 9\)/);
+    expect((await talkbench(['merge', 'f1.json', 'f2.json', '--threshold', 'heartbeat.ok<10'])).code).toBe(0);
+  });
+
+  test('a missing file exits 2 and names it', async () => {
+    const run = await talkbench(['merge', 'f1.json', 'absent.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read absent\.json: no such file/);
+  });
+
+  test('a file that is not a load result exits 2 and says why', async () => {
+    await writeFile(join(dir, 'conformance.json'), JSON.stringify({ kind: 'conformance', schemaVersion: 1 }));
+    await writeFile(join(dir, 'broken.json'), '{"kind": "load",');
+    const notLoad = await talkbench(['merge', 'f1.json', 'conformance.json']);
+    expect(notLoad.code).toBe(2);
+    expect(notLoad.stderr).toMatch(/conformance\.json: is a "conformance" result/);
+    const broken = await talkbench(['merge', 'broken.json']);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/broken\.json: not JSON/);
+  });
+
+  test('an unknown metric in --threshold exits 2 before any file is read', async () => {
+    const run = await talkbench(['merge', 'absent.json', '--threshold', 'hartbeat.p99<5ms']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/unknown metric "hartbeat\.p99"/);
+    expect(run.stderr).not.toMatch(/absent\.json/);
+  });
+});
