@@ -64,7 +64,7 @@ export function loadCommand(): Command {
     .addOption(new Option('--status-rate <n>', 'IM status changes per user per second').argParser(parseRate).default(DEFAULTS.rates.status))
     .addOption(new Option('--broadcast-rate <n>', 'CHAT/1.0 group broadcasts per user per second').argParser(parseRate).default(DEFAULTS.rates.broadcast))
     .addOption(new Option('--group-size <n>', 'friends come in groups of this many users').argParser(parsePositiveInt).default(DEFAULTS.groupSize))
-    .addOption(new Option('--chat-size <bytes>', 'bytes per chat (at least the 35-byte timing stamp)').argParser(parseBytes).default(DEFAULTS.chatBytes))
+    .addOption(new Option('--chat-size <bytes>', 'bytes per chat, padded after its timing stamp (IM: 35 bytes; CHAT/1.0: about 60 characters, under the server line limit)').argParser(parseBytes).default(DEFAULTS.chatBytes))
     .option('--rate <n>', 'ping, open model: requests per second in all', parsePositiveInt)
     .option('--inflight <k>', 'ping, closed model: requests in flight per connection', parsePositiveInt)
     .addOption(new Option('--body-bytes <n>', 'ping: HeartbeatRequest body size').argParser(parseBytes).default(DEFAULTS.bodyBytes))

@@ -48,6 +48,8 @@ class ImUser {
   readonly pending = new PendingQueue();
   readonly random: Random;
   registered = false;
+  /** Counted in ctx.status.loggedIn until its connection closes. */
+  loggedIn = false;
   listsAwaited = 0;
   status: number = UserStatus.Online;
 
@@ -195,6 +197,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
       case MessageId.LoginResponse:
         if (code === ResultCode.Success) {
           u.phase = 'friends';
+          u.loggedIn = true;
           ctx.status.loggedIn++;
           settle(u);
         } else if (code === ResultCode.UserNotExists && !u.registered) {
@@ -227,6 +230,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
 
   const onNotice = (u: ImUser, id: number, body: Uint8Array, now: number): void => {
     if (id === MessageId.FriendChatNotice) {
+      if (ending) return;   // settled: a chat arriving now was counted lost and stays so
       const stamp = decodeStamp(decodeMessage(MessageId.FriendChatNotice, body).Content);
       if (!stamp || stamp.run !== runTag || stamp.to !== u.spec.index || stamp.seq === 0) return;
       if (ledger.received(stamp.from, stamp.to, stamp.seq)) recorder.latency('chat.e2e', now - stamp.scheduledMs, now - stamp.sentMs);
@@ -256,12 +260,14 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
       };
       link.onClose = (reason) => {
         ctx.status.connected--;
-        if (u.phase === 'ready' || u.phase === 'friends') ctx.status.loggedIn--;
+        if (u.loggedIn) ctx.status.loggedIn--;
+        u.loggedIn = false;
         const expected = u.phase === 'leaving' || u.phase === 'failed' || ending;
         liveness.closed(reason, expected);
         if (!expected) fail(u, reason);
       };
-      if (ctx.stopping) { link.close(); return; }
+      // Connected after the end of the run (a slow connect): nothing left to do.
+      if (ctx.stopping || ending || now >= timeline.measureEndMs) { u.phase = 'leaving'; link.close(); return; }
       u.phase = 'login';
       request(u, MessageId.LoginRequest, { UserID: u.spec.name, Password: u.spec.password, Status: UserStatus.Online }, now);
     }, (err: NodeJS.ErrnoException) => {
@@ -278,16 +284,17 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   }
   const sweep = setInterval(() => {
     const now = monoMs();
-    let waiting = false;
+    let oldest: number | null = null;
     for (const u of users) {
       u.pending.expire(now - task.timeoutMs, (replyId, scheduledMs) => {
         const op = REPLY_OPS[replyId]!;
         if (measured(op, scheduledMs)) recorder.count(op, 'timeouts');
         if (u.phase !== 'ready') fail(u, `${op} timed out`);
       });
-      if (u.pending.outstanding() > 0) waiting = true;
+      const sent = u.pending.oldestOutstandingSentMs();
+      if (sent !== null && (oldest === null || sent < oldest)) oldest = sent;
     }
-    liveness.check(waiting && !ending, task.timeoutMs);
+    if (!ending) liveness.check(oldest, task.timeoutMs);
   }, TIMEOUT_SWEEP_MS);
 
   await scheduler.run(timeline.measureEndMs, monoMs, () => ctx.stopping);

@@ -25,8 +25,13 @@ export class Liveness {
     if (this.open === 0) this.ctx.failTarget(`every connection lost (last: ${reason})`);
   }
 
-  /** Called periodically with whether any request is waiting for its reply. */
-  check(waiting: boolean, timeoutMs: number): void {
-    if (waiting && monoMs() - this.lastReplyMs > timeoutMs) this.ctx.failTarget(`no reply for ${timeoutMs} ms`);
+  /**
+   * Called periodically with the send time of the oldest request still waiting (null: none waits).
+   * The target stopped answering when that request and the last reply are both older than the
+   * timeout: a quiet spell with nothing asked (a long ramp-up) is not silence.
+   */
+  check(oldestWaitingSentMs: number | null, timeoutMs: number): void {
+    if (oldestWaitingSentMs === null) return;
+    if (monoMs() - Math.max(this.lastReplyMs, oldestWaitingSentMs) > timeoutMs) this.ctx.failTarget(`no reply for ${timeoutMs} ms`);
   }
 }

@@ -62,6 +62,15 @@ export class PendingQueue {
     }
   }
 
+  /** When the oldest request not yet answered nor timed out was sent, or null. */
+  oldestOutstandingSentMs(): number | null {
+    for (let i = 0; i < this.size; i++) {
+      const at = (this.head + i) % this.scheduled.length;
+      if (this.awaited[at]! > 0) return this.sent[at]!;
+    }
+    return null;
+  }
+
   /** Requests not yet answered nor timed out. */
   outstanding(): number {
     let n = 0;

@@ -7,6 +7,7 @@ import type { WorkerContext } from '../worker/worker-context.js';
 import type { PingPlan } from '../worker/task.js';
 import { monoMs } from './clock.js';
 import { ImLink } from './im-link.js';
+import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
 
 interface PingConnection {
@@ -24,7 +25,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const connections: PingConnection[] = [];
   const reply = { scheduledMs: 0, sentMs: 0, timedOut: false };
   let sending = true;
-  let lastReplyMs = monoMs();
+  const liveness = new Liveness(ctx);
 
   const send = (c: PingConnection, scheduledMs: number): void => {
     const now = monoMs();
@@ -36,7 +37,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const onReply = (c: PingConnection, id: number): void => {
     if (id !== MessageId.HeartbeatResponse || !c.pending.take(id, reply)) return;
     const now = monoMs();
-    lastReplyMs = now;
+    liveness.replied(now);
     if (!reply.timedOut && ctx.inWindow(reply.scheduledMs)) recorder.latency(HEARTBEAT, now - reply.scheduledMs, now - reply.sentMs);
     // Closed model: the reply frees a slot for the next request.
     if (plan.model === 'closed' && sending) send(c, now);
@@ -60,11 +61,10 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
         link.onFrame = (id) => onReply(c, id);
         link.onClose = (reason) => {
           ctx.status.connected--;
-          if (!sending) return;
-          recorder.disconnected(reason);
-          if (ctx.status.connected === 0) ctx.failTarget(`every connection lost (last: ${reason})`);
+          liveness.closed(reason, !sending);
         };
         connections.push(c);
+        liveness.opened();
         ctx.status.connected++;
       } catch (err) {
         ctx.status.connectFailures++;
@@ -84,8 +84,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
         if (plan.model === 'closed' && sending && !c.link.closed) send(c, now);
       });
     }
-    const waiting = connections.some((c) => c.pending.outstanding() > 0);
-    if (sending && waiting && now - lastReplyMs > task.timeoutMs) ctx.failTarget(`no reply for ${task.timeoutMs} ms`);
+    if (sending) liveness.check(oldestWaiting(connections), task.timeoutMs);
   }, TIMEOUT_SWEEP_MS);
 
   await ctx.sleepUntil(timeline.startMs + timeline.rampUpMs);
@@ -141,4 +140,13 @@ async function runOpenSchedule(
     if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
     else await new Promise((r) => setImmediate(r));
   }
+}
+
+function oldestWaiting(connections: readonly PingConnection[]): number | null {
+  let oldest: number | null = null;
+  for (const c of connections) {
+    const sent = c.pending.oldestOutstandingSentMs();
+    if (sent !== null && (oldest === null || sent < oldest)) oldest = sent;
+  }
+  return oldest;
 }

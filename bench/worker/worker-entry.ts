@@ -1,6 +1,7 @@
 // The piscina task: one per worker thread for the whole run. It owns a slice of the connections or
 // users and their sockets, and returns its counters and encoded histograms.
 import { initHistograms } from '../metrics/histogram.js';
+import { runChatUsers } from '../engine/chat-users.js';
 import { runImUsers } from '../engine/im-users.js';
 import { runPing } from '../engine/ping.js';
 import type { GoMessage, ReadyMessage, WorkerResult, WorkerTask } from './task.js';
@@ -30,7 +31,8 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       await runPing(ctx, task.plan);
       break;
     case 'users':
-      await runImUsers(ctx, task.plan);
+      if (task.plan.protocol === 'chat') await runChatUsers(ctx, task.plan);
+      else await runImUsers(ctx, task.plan);
       break;
   }
   const result = ctx.finish();
