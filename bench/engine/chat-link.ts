@@ -25,6 +25,8 @@ export class ChatLink {
    */
   badLines = 0;
   onLine: (command: ChatCommand) => void = () => undefined;
+  /** After the lines of one read have been handled. */
+  onLinesDone: () => void = () => undefined;
   onClose: (reason: string) => void = () => undefined;
   private readonly splitter: LineSplitter;
   private intentional = false;
@@ -40,6 +42,7 @@ export class ChatLink {
         if (isChatParseError(command)) this.badLines++;
         else this.onLine(command);
       }
+      this.onLinesDone();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.noteReason(err.code ?? err.message));
     socket.on('end', () => this.noteReason('closed by the server'));

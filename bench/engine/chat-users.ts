@@ -207,6 +207,8 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
       u.link = link;
       liveness.opened();
       ctx.status.connected++;
+      // Actions that came due while the lines were handled go out now, not at the next timer tick.
+      link.onLinesDone = () => scheduler.pump();
       link.onLine = (command) => {
         // RECEIVE is the only line a server sends [CHAT-SEND-1]; anything else is ignored.
         if (command.command === 'RECEIVE') onReceive(u, command.from, command.data, monoMs());

@@ -18,6 +18,8 @@ export class ImLink {
   /** Why the connection ended, once it has. */
   closeReason = '';
   onFrame: (id: number, body: Uint8Array) => void = () => undefined;
+  /** After the frames of one read have been handled. */
+  onFramesDone: () => void = () => undefined;
   onClose: (reason: string) => void = () => undefined;
   private readonly decoder: FrameDecoder;
   private intentional = false;
@@ -33,6 +35,7 @@ export class ImLink {
         return;
       }
       for (let i = 0; i < frames.length; i++) this.onFrame(frames[i]!.id, frames[i]!.body);
+      this.onFramesDone();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => this.noteReason(err.code ?? err.message));
     socket.on('end', () => this.noteReason('closed by the server'));

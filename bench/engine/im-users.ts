@@ -253,6 +253,8 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
       u.link = link;
       liveness.opened();
       ctx.status.connected++;
+      // Actions that came due while the replies were handled go out now, not at the next timer tick.
+      link.onFramesDone = () => scheduler.pump();
       link.onFrame = (id, body) => {
         const t = monoMs();
         if (REPLY_OPS[id] !== undefined) onReply(u, id, body, t);

@@ -26,6 +26,8 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const reply = { scheduledMs: 0, sentMs: 0, timedOut: false };
   let sending = true;
   const liveness = new Liveness(ctx);
+  /** Open model: sends what has come due, run after each batch of replies. */
+  let afterReplies: (() => void) | null = null;
 
   const send = (c: PingConnection, scheduledMs: number): void => {
     const now = monoMs();
@@ -59,6 +61,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
         recorder.latency('connect', now - at, now - started);
         const c: PingConnection = { link, pending: new PendingQueue(Math.max(16, plan.inflight * 2)) };
         link.onFrame = (id) => onReply(c, id);
+        link.onFramesDone = () => afterReplies?.();
         link.onClose = (reason) => {
           ctx.status.connected--;
           liveness.closed(reason, !sending);
@@ -93,7 +96,10 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
     for (const c of connections) for (let k = 0; k < plan.inflight; k++) send(c, now);
     await ctx.sleepUntil(timeline.measureEndMs);
   } else {
-    await runOpenSchedule(ctx, plan, connections, send);
+    const schedule = openSchedule(ctx, plan, connections, send);
+    afterReplies = schedule.pump;
+    await schedule.run();
+    afterReplies = null;
   }
   sending = false;
 
@@ -111,22 +117,21 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
 
 /**
  * Open model: request k is due at start + k/rate, round-robin over the connections, whatever the
- * replies do. Due requests go out in bursts when the loop wakes late; every late start is counted.
+ * replies do. The schedule is pumped from two places: after each batch of replies (at these rates
+ * replies arrive every few tens of microseconds, so due requests go out with fine timing) and from a
+ * 1 ms timer when nothing arrives. It never spins: on two cores a spinning generator starves the
+ * server it measures. Every late start is counted.
  */
-async function runOpenSchedule(
-  ctx: WorkerContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void,
-): Promise<void> {
-  if (connections.length === 0) return;
+function openSchedule(ctx: WorkerContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void) {
   const { timeline } = ctx;
   // The rate holds however many connections opened: the open model does not bend to the target.
   const spacingMs = 1000 / plan.rate;
   const start = timeline.startMs + timeline.rampUpMs;
   let k = 0;
-  while (!ctx.stopping) {
+  let due = start;
+  const pump = (): void => {
     const now = monoMs();
-    let due = start + k * spacingMs;
-    if (due >= timeline.measureEndMs) break;
-    while (due <= now && due < timeline.measureEndMs) {
+    while (due <= now && due < timeline.measureEndMs && !ctx.stopping) {
       const c = connections[k % connections.length]!;
       if (!c.link.closed) {
         if (ctx.inWindow(due)) ctx.health.started(due, now);
@@ -135,11 +140,15 @@ async function runOpenSchedule(
       k++;
       due = start + k * spacingMs;
     }
-    const wait = due - monoMs();
-    // Timers fire at best to the millisecond: sleep the long waits, yield to I/O for the short ones.
-    if (wait > 2) await new Promise((r) => setTimeout(r, wait - 1));
-    else await new Promise((r) => setImmediate(r));
-  }
+  };
+  const run = async (): Promise<void> => {
+    while (!ctx.stopping && due < timeline.measureEndMs && connections.length > 0) {
+      pump();
+      const wait = due - monoMs();
+      await new Promise((r) => setTimeout(r, wait > 2 ? wait - 1 : 1));
+    }
+  };
+  return { pump, run };
 }
 
 function oldestWaiting(connections: readonly PingConnection[]): number | null {

@@ -13,6 +13,9 @@ export class Scheduler {
   /** While the loop sleeps: when it means to wake, and how to wake it sooner. */
   private sleepingUntil = Infinity;
   private wake: (() => void) | null = null;
+  /** Set while run() is running. */
+  private untilMs = -Infinity;
+  private now: () => number = () => 0;
 
   get size(): number {
     return this.heap.length;
@@ -33,26 +36,33 @@ export class Scheduler {
   }
 
   /**
-   * Runs due actions until `untilMs` or until `stopped()`; actions due later are dropped. Sleeps with
-   * timers for long gaps and yields to I/O (setImmediate) for gaps under 2 ms, since timers fire at
-   * best to the millisecond.
+   * Runs due actions until `untilMs` or until `stopped()`; actions due later are dropped. It sleeps on
+   * timers (which fire to the millisecond at best) and never spins: on a two-core machine a spinning
+   * generator starves the server it measures. Call pump() after I/O to run what came due meanwhile.
    */
   async run(untilMs: number, now: () => number, stopped: () => boolean): Promise<void> {
+    this.untilMs = untilMs;
+    this.now = now;
     while (!stopped()) {
-      let t = now();
-      if (t >= untilMs) break;
-      while (this.heap.length > 0 && this.heap[0]!.due <= t) {
-        const entry = this.pop();
-        if (entry.due >= untilMs) { this.heap.length = 0; break; }
-        entry.action(entry.due, t);
-        t = now();
-      }
+      if (now() >= untilMs) break;
+      this.pump();
       const next = this.heap.length > 0 ? Math.min(this.heap[0]!.due, untilMs) : untilMs;
       const wait = next - now();
-      if (wait > 2) await this.sleep(next, Math.min(wait - 1, 250));
-      else await new Promise((r) => setImmediate(r));
+      await this.sleep(next, Math.max(1, Math.min(wait - 1, 250)));
     }
     this.heap.length = 0;
+    this.untilMs = -Infinity;
+  }
+
+  /** Runs every action due by now (between timer wake-ups, after a batch of replies). */
+  pump(): void {
+    let t = this.now();
+    while (this.heap.length > 0 && this.heap[0]!.due <= t && t < this.untilMs) {
+      const entry = this.pop();
+      if (entry.due >= this.untilMs) { this.heap.length = 0; break; }
+      entry.action(entry.due, t);
+      t = this.now();
+    }
   }
 
   private sleep(untilMs: number, ms: number): Promise<void> {

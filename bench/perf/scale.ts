@@ -1,0 +1,61 @@
+// The scale benchmark: 50,000 logged-in IM users heartbeating every 10 s and chatting at a low rate
+// for 60 s, from several generator processes against three reference-server processes on --memory.
+// Reports the generator's and the servers' memory and CPU per user. `--quick`: 5,000 users, 20 s.
+import { readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { stop, talkbenchLoad, talkbenchServe } from './processes.js';
+
+const TICKS_PER_SECOND = 100;   // USER_HZ on Linux
+
+/** CPU seconds and peak resident memory of a process, from /proc. */
+function usage(child: ChildProcess): { cpuSeconds: number; peakRssBytes: number } {
+  const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+  return { cpuSeconds, peakRssBytes: Number(hwm ?? 0) * 1024 };
+}
+
+export async function runScale(log: (line: string) => void, quick: boolean) {
+  const users = quick ? 5000 : 50_000;
+  const durationS = quick ? 20 : 60;
+  const rampUpS = quick ? 20 : 150;
+  const servers = await Promise.all([0, 1, 2].map(() => talkbenchServe(['--memory', '--im-port', '0', '--chat-port', '0', '--http-port', '0',
+    '--scrypt-cost', '1024', '--log-level', 'warn'])));
+  const targets = servers.map((s) => `127.0.0.1:${s.port}`).join(',');
+  log(`scale: ${users} users against ${targets}, ramp-up ${rampUpS}s, ${durationS}s measured`);
+  try {
+    const before = servers.map((s) => usage(s.child));
+    const result = await talkbenchLoad(['--target', targets, '--users', String(users), '--ramp-up', `${rampUpS}s`, '--duration', `${durationS}s`,
+      '--heartbeat-interval', '10s', '--chat-rate', '0.01', '--status-rate', '0', '--timeout', '10s', '--seed', `scale-${users}`,
+      '--target-scrypt-cost', '1024']);
+    const after = servers.map((s) => usage(s.child));
+    const serverCpu = after.reduce((n, a, i) => n + a.cpuSeconds - before[i]!.cpuSeconds, 0);
+    const serverRss = after.reduce((n, a) => n + a.peakRssBytes, 0);
+    const g = result.generator;
+    const generatorCpu = (g.cpu.userMs + g.cpu.systemMs) / 1000;
+    const loggedIn = result.ops.login?.ok ?? 0;
+    const errors = Object.values(result.ops).reduce((n, op) => n + op.failed + op.timeouts, 0);
+    const figures = {
+      users, loggedIn, errors, status: result.status, exitCode: result.exitCode, reasons: result.reasons,
+      processes: result.config.processes,
+      heartbeat: { ok: result.ops.heartbeat?.ok ?? 0, p50: result.metrics['heartbeat.p50'], p99: result.metrics['heartbeat.p99'], max: result.metrics['heartbeat.max'] },
+      chat: { ...result.delivery.chat, p99: result.metrics['chat.e2e.p99'] },
+      generator: { cpuSeconds: generatorCpu, peakRssBytesPerProcess: g.peakRssBytes, cpuMsPerUser: (generatorCpu * 1000) / users, rssKiBPerUser: (g.peakRssBytes * result.config.processes) / 1024 / users },
+      servers: { cpuSeconds: serverCpu, peakRssBytes: serverRss, cpuMsPerUser: (serverCpu * 1000) / users, rssKiBPerUser: serverRss / 1024 / users },
+      disconnects: result.disconnects,
+    };
+    const markdown = [
+      `# Scale: ${users} IM users, ${durationS} s measured, 3 reference servers (--memory), ${result.config.processes} generator processes`, '',
+      `- logged in: ${loggedIn} of ${users}; errors (failed + timed out): ${errors}; status ${result.status} (exit ${result.exitCode})${result.reasons.length ? `: ${result.reasons.join('; ')}` : ''}`,
+      `- heartbeats: ${figures.heartbeat.ok} ok, p50 ${figures.heartbeat.p50} ms, p99 ${figures.heartbeat.p99} ms, max ${figures.heartbeat.max} ms`,
+      `- chat: delivered ${figures.chat.delivered ?? 0}, lost ${figures.chat.lost ?? 0}, e2e p99 ${figures.chat.p99} ms`,
+      `- generator: ${generatorCpu.toFixed(1)} CPU-s in all (${figures.generator.cpuMsPerUser.toFixed(2)} ms per user), peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB per process (~${figures.generator.rssKiBPerUser.toFixed(1)} KiB per user)`,
+      `- servers: ${serverCpu.toFixed(1)} CPU-s in all (${figures.servers.cpuMsPerUser.toFixed(2)} ms per user), peak RSS ${(serverRss / 2 ** 20).toFixed(0)} MiB together (~${figures.servers.rssKiBPerUser.toFixed(1)} KiB per user)`,
+    ].join('\n');
+    log(markdown);
+    return { figures, markdown };
+  } finally {
+    await Promise.all(servers.map((s) => stop(s.child)));
+  }
+}

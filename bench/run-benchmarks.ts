@@ -1,0 +1,48 @@
+// `npm run bench [-- micro|anchors|scale ...]`: benchmarks that print figures (never tests). With no
+// names: micro and anchors. Figures are also written to reports/perf/ as JSON and Markdown.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { anchorsAvailable } from './perf/processes.js';
+import { runAnchors, type AnchorFigures } from './perf/anchors.js';
+import { runScale } from './perf/scale.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const selected = names.length > 0 ? names : ['micro', 'anchors'];
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+const log = (line: string): void => { process.stdout.write(`${line}\n`); };
+
+function table(figures: readonly AnchorFigures[]): string {
+  const rows = figures.map((f) => `| ${f.name} | ${f.anchor.map((v) => v.toFixed(2)).join(', ')} | ${f.talkbench.map((v) => v.toFixed(2)).join(', ')} | ${f.ratio.toFixed(2)} | ${f.target} |`);
+  return ['| measure | anchor runs | talkbench runs | ratio of medians | target |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+async function report(name: string, data: unknown, markdown: string): Promise<void> {
+  const dir = join(ROOT, 'reports/perf');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, `${name}-${stamp}.json`), JSON.stringify(data, null, 1) + '\n');
+  await writeFile(join(dir, `${name}-${stamp}.md`), markdown + '\n');
+  log(`written: reports/perf/${name}-${stamp}.json and .md`);
+}
+
+for (const name of selected) {
+  if (name === 'micro') {
+    const args = process.argv.includes('--quick') ? ['--quick'] : [];
+    await new Promise((done) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/micro/run.ts'), ...args], { stdio: 'inherit' }).on('exit', done));
+  } else if (name === 'anchors') {
+    if (!anchorsAvailable()) { log('anchors: ../shared/perf/anchor.sh not found; skipped'); continue; }
+    const rounds = process.argv.includes('--quick') ? 1 : 3;
+    const { figures, environment } = await runAnchors(rounds, log);
+    const markdown = `# Anchors ${stamp}\n\n${table(figures)}\n\nEnvironment: ${JSON.stringify(environment)}\n`;
+    log(markdown);
+    await report('anchors', { kind: 'benchmark', name: 'anchors', figures, environment }, markdown);
+  } else if (name === 'scale') {
+    const result = await runScale(log, process.argv.includes('--quick'));
+    await report('scale', { kind: 'benchmark', name: 'scale', ...result }, result.markdown);
+  } else {
+    log(`unknown benchmark "${name}": use micro, anchors or scale`);
+    process.exitCode = 2;
+  }
+}
