@@ -152,7 +152,7 @@ function buildConfig(flags: Record<string, unknown>, file: ScenarioFile | null):
     layout: flags.layout as LoadConfig['layout'],
     maxBodyBytes: flags.maxBody as number,
     seed: flags.seed as string,
-    sourceAddresses: sourceAddresses(flags.sourceAddresses as string | undefined, targets, users),
+    sourceAddresses: [],   // set from this shard's connections below
     thresholds,
     overload: { ...DEFAULTS.overload, ...file?.overload },
     shard: flags.shard as LoadConfig['shard'],
@@ -173,6 +173,7 @@ async function runLoadCommand(given: Record<string, unknown>, command: Command):
   }
   let processes: number;
   try {
+    config.sourceAddresses = sourceAddresses(flags.sourceAddresses as string | undefined, config.targets, shardConnections(config));
     const plan = planProcesses({
       connections: shardConnections(config), targets: config.targets.length, sourceAddresses: config.sourceAddresses.length,
       openFiles: openFileLimit(), processes: (flags.processes as number | undefined) ?? null,

@@ -6,3 +6,4 @@ export * from './messages.js';
 export * from './line-splitter.js';
 export * from './chat-line.js';
 export { im } from './generated/im.js';
+export * from './result-code.js';

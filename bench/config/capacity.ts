@@ -28,10 +28,13 @@ export interface CapacityInput {
 
 /** The number of processes to use, or throws an error naming the limit that makes the run impossible. */
 export function planProcesses(input: CapacityInput): { processes: number; reason: string | null } {
-  const perTarget = Math.ceil(input.connections / input.targets);
+  // Without binding, ports are per destination; bound sockets share each address's range whatever
+  // the destination (see targets.ts).
+  const bound = input.sourceAddresses > 0;
+  const needing = bound ? input.connections : Math.ceil(input.connections / input.targets);
   const ports = ephemeralPorts() * Math.max(1, input.sourceAddresses);
-  if (perTarget > ports) {
-    throw new Error(`${perTarget} connections to one target need more source ports than ${Math.max(1, input.sourceAddresses)} source address(es) × ${ephemeralPorts()} ephemeral ports = ${ports}: add --source-addresses or targets`);
+  if (needing > ports) {
+    throw new Error(`${needing} connections${bound ? '' : ' to one target'} need more source ports than ${Math.max(1, input.sourceAddresses)} source address(es) × ${ephemeralPorts()} ephemeral ports = ${ports}: add --source-addresses${bound ? '' : ' or targets'}`);
   }
   if (input.openFiles === null) return { processes: input.processes ?? 1, reason: null };
   const perProcess = input.openFiles - GENERATOR_RESERVED_DESCRIPTORS;

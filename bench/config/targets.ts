@@ -14,12 +14,19 @@ export function parseTargets(value: string): Endpoint[] {
 
 const isLoopback = (host: string): boolean => /^127\.\d+\.\d+\.\d+$/.test(host) || host === 'localhost' || host === '::1';
 
-/** One source address keeps well under a port's ~28,000 ephemeral ports; past 14,000 connects slow down. */
-const CONNECTIONS_PER_SOURCE = 10_000;
+/**
+ * Connections per source address. A socket bound to a source address before connecting takes its
+ * port from that address's whole ephemeral range, whatever the destination (Node cannot set
+ * IP_BIND_ADDRESS_NO_PORT), and the kernel's hunt for a free port slows down sharply past about
+ * 14,000 ports in use: keep each address well under that.
+ */
+export const CONNECTIONS_PER_SOURCE = 10_000;
 
 /**
- * `--source-addresses N` (127.0.0.1 to 127.0.0.N) or a list. By default, against loopback targets,
- * enough 127.0.0.x addresses for CONNECTIONS_PER_SOURCE each; elsewhere the system's choice ([]).
+ * `--source-addresses N` (127.0.0.1 to 127.0.0.N) or a list. By default no binding at all (the
+ * kernel picks a port per destination at connect, the fastest way) up to CONNECTIONS_PER_SOURCE
+ * connections; beyond that, against loopback targets, enough 127.0.0.x addresses for
+ * CONNECTIONS_PER_SOURCE each; elsewhere the system's choice ([]).
  */
 export function sourceAddresses(option: string | undefined, targets: readonly Endpoint[], connections: number): string[] {
   if (option !== undefined) {
@@ -32,8 +39,7 @@ export function sourceAddresses(option: string | undefined, targets: readonly En
     if (list.length === 0) throw new Error('--source-addresses: empty list');
     return list;
   }
-  if (!targets.every((t) => isLoopback(t.host))) return [];
-  const perTarget = Math.ceil(connections / targets.length);
-  const n = Math.min(254, Math.max(1, Math.ceil(perTarget / CONNECTIONS_PER_SOURCE)));
+  if (!targets.every((t) => isLoopback(t.host)) || connections <= CONNECTIONS_PER_SOURCE) return [];
+  const n = Math.min(254, Math.ceil(connections / CONNECTIONS_PER_SOURCE));
   return Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
 }

@@ -61,7 +61,8 @@ export class ImLink {
   }
 
   write(bytes: Uint8Array): void {
-    if (!this.closed) this.socket.write(bytes);
+    // After the server's FIN the socket is no longer writable: a write then would only raise an error.
+    if (!this.closed && this.socket.writable) this.socket.write(bytes);
   }
 
   /** Ends the connection from our side (the end of a run). */

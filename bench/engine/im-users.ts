@@ -2,7 +2,7 @@
 // when the user does not exist), befriend its group, fetch friends and the user list; then, until the
 // end, heartbeats at a fixed interval and chats, uploads, status changes, profile updates and file
 // lists at Poisson rates (open model); then the grace window, and logout.
-import { MessageId, ResultCode, UserStatus, decodeMessage, encodeFrame, encodeMessage, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
+import { MessageId, ResultCode, UserStatus, decodeMessage, encodeFrame, encodeMessage, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
 import type { LatencyOp } from '../metrics/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
@@ -126,17 +126,20 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     request(u, MessageId.GetUserListRequest, { UserID: u.spec.name }, now);
   };
 
-  const becomeReady = (u: ImUser): void => {
-    u.phase = 'ready';
-    const now = monoMs();
+  /** Heartbeats from login to the end of the run, whatever else the user is waiting for. */
+  const startHeartbeats = (u: ImUser): void => {
     const every = plan.heartbeatIntervalMs;
     const beat = (due: number, t: number): void => {
-      if (u.phase !== 'ready') return;
+      if (u.phase !== 'ready' && u.phase !== 'friends') return;
       health(due, t);
       request(u, MessageId.HeartbeatRequest, { UserID: u.spec.name }, due);
       scheduler.at(due + every, beat);
     };
-    scheduler.at(now + u.random.next() * every, beat);
+    scheduler.at(monoMs() + u.random.next() * every, beat);
+  };
+
+  const becomeReady = (u: ImUser): void => {
+    u.phase = 'ready';
     poisson(u, plan.rates.chat, (due) => sendChat(u, due));
     poisson(u, plan.rates.upload, (due) => {
       const size = plan.uploadBytes.min + u.random.below(plan.uploadBytes.max - plan.uploadBytes.min + 1);
@@ -183,7 +186,8 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     const op = REPLY_OPS[id]!;
     if (!u.pending.take(id, taken)) return;
     liveness.replied(now);
-    const code = (decodeMessage(id as MessageIdNumber, body) as { Result?: { Code?: number | null } | null }).Result?.Code ?? ResultCode.Failure;
+    // Only the Result matters here: a user list of a thousand users is not decoded a thousand times.
+    const code = resultCodeOf(body) ?? ResultCode.Failure;
     // A first login answered UserNotExists is the probe before registering, not a failed login.
     const probe = id === MessageId.LoginResponse && code === ResultCode.UserNotExists && !u.registered;
     const record = !taken.timedOut && measured(op, taken.scheduledMs);
@@ -199,6 +203,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
           u.phase = 'friends';
           u.loggedIn = true;
           ctx.status.loggedIn++;
+          startHeartbeats(u);
           settle(u);
         } else if (code === ResultCode.UserNotExists && !u.registered) {
           u.phase = 'register';

@@ -50,7 +50,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   for (let i = 0; i < plan.connections; i++) {
     const global = plan.firstConnection + i;
     const target = task.targets[global % task.targets.length]!;
-    const localAddress = task.sourceAddresses[global % task.sourceAddresses.length];
+    const localAddress = task.sourceAddresses.length > 0 ? task.sourceAddresses[global % task.sourceAddresses.length] : undefined;
     const at = timeline.startMs + (timeline.rampUpMs * i) / plan.connections;
     opening.push(ctx.sleepUntil(at).then(async () => {
       if (ctx.stopping) return;

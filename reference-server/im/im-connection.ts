@@ -40,8 +40,16 @@ export class ImConnection implements ManagedConnection {
     this.peer.whenIdle = () => this.idle();
   }
 
-  /** [IM-CONN-1] silent past the idle timeout, logged in or not (heartbeats need no login). */
+  /**
+   * [IM-CONN-1] silent past the idle timeout, logged in or not (heartbeats need no login). A client
+   * waiting for the server's own answer (a login queued behind a storm of password hashes) is not
+   * idle: the clock restarts when the server is done with it.
+   */
   expiry(now: number): string | null {
+    if (this.busy) {
+      this.peer.lastReceivedAt = now;
+      return null;
+    }
     const limit = this.config.idleTimeoutMs;
     return now - this.peer.lastReceivedAt > limit ? `idle for more than ${limit} ms` : null;
   }

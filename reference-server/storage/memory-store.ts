@@ -8,6 +8,8 @@ export class MemoryStore implements Store {
   private readonly pending = new Map<string, PendingChat[]>();
   private readonly pendingBySeq = new Map<number, PendingChat>();
   private readonly files = new Map<string, StoredFile>();
+  /** Every user id in sorted order, kept on insert, so a user list costs its length, not a sort. */
+  private readonly sortedIds: string[] = [];
   private nextSeq = 1;
 
   getUser(userId: string): StoredUser | undefined {
@@ -18,6 +20,7 @@ export class MemoryStore implements Store {
   insertUser(user: StoredUser): boolean {
     if (this.users.has(user.userId)) return false;
     this.users.set(user.userId, { ...user });
+    this.sortedIds.splice(insertionPoint(this.sortedIds, user.userId), 0, user.userId);
     return true;
   }
 
@@ -32,7 +35,7 @@ export class MemoryStore implements Store {
   }
 
   listUsers(limit: number): StoredUser[] {
-    return [...this.users.keys()].sort().slice(0, limit).map((id) => ({ ...this.users.get(id)! }));
+    return this.sortedIds.slice(0, limit).map((id) => ({ ...this.users.get(id)! }));
   }
 
   friendIds(userId: string): string[] {
@@ -102,4 +105,16 @@ export class MemoryStore implements Store {
   }
 
   close(): void {}
+}
+
+/** Where `id` goes in the sorted `ids` (binary search; code-unit order, as sort() uses). */
+function insertionPoint(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (ids[mid]! < id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
