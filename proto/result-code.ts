@@ -13,62 +13,59 @@ function readVarint(bytes: Uint8Array, at: number): [value: number, next: number
   return null;
 }
 
-/**
- * The Code of the Result in field 1 of a response body: 0 (Failure) when the field or its Code is
- * absent (proto3 defaults), null when the bytes are not well-formed protobuf as far as they are read.
- */
-export function resultCodeOf(body: Uint8Array): number | null {
-  let at = 0;
-  while (at < body.length) {
-    const tag = readVarint(body, at);
-    if (!tag) return null;
-    const [key, afterTag] = tag;
-    const field = Math.floor(key / 8);
-    const wire = key & 7;
-    if (wire === 2) {
-      const len = readVarint(body, afterTag);
-      if (!len || len[1] + len[0] > body.length) return null;
-      if (field === 1) return codeInResult(body.subarray(len[1], len[1] + len[0]));
-      at = len[1] + len[0];
-    } else if (wire === 0) {
-      const v = readVarint(body, afterTag);
-      if (!v) return null;
-      at = v[1];
-    } else if (wire === 1) {
-      at = afterTag + 8;
-    } else if (wire === 5) {
-      at = afterTag + 4;
-    } else {
-      return null;
-    }
-  }
-  return at === body.length ? 0 : null;
+interface Field {
+  number: number;
+  /** Varint fields: the value's low 32 bits. */
+  varint: number;
+  /** Length-delimited fields: the bytes. */
+  bytes: Uint8Array | null;
+  next: number;
 }
 
-function codeInResult(result: Uint8Array): number | null {
-  let at = 0;
-  let code = 0;
-  while (at < result.length) {
-    const tag = readVarint(result, at);
-    if (!tag) return null;
-    const [key, afterTag] = tag;
-    const wire = key & 7;
-    if (wire === 0) {
-      const v = readVarint(result, afterTag);
-      if (!v) return null;
-      if (key >>> 3 === 1) code = v[0] > 0x7fffffff ? v[0] - 2 ** 32 : v[0];
-      at = v[1];
-    } else if (wire === 2) {
-      const len = readVarint(result, afterTag);
-      if (!len || len[1] + len[0] > result.length) return null;
-      at = len[1] + len[0];
-    } else if (wire === 1) {
-      at = afterTag + 8;
-    } else if (wire === 5) {
-      at = afterTag + 4;
-    } else {
-      return null;
+/** The field at `at`, or null when the bytes are not well-formed protobuf there. */
+function readField(bytes: Uint8Array, at: number): Field | null {
+  const tag = readVarint(bytes, at);
+  if (!tag) return null;
+  const [key, afterTag] = tag;
+  const number = Math.floor(key / 8);
+  switch (key & 7) {
+    case 0: {
+      const v = readVarint(bytes, afterTag);
+      return v && { number, varint: v[0], bytes: null, next: v[1] };
     }
+    case 2: {
+      const len = readVarint(bytes, afterTag);
+      if (!len || len[1] + len[0] > bytes.length) return null;
+      return { number, varint: 0, bytes: bytes.subarray(len[1], len[1] + len[0]), next: len[1] + len[0] };
+    }
+    case 1: return afterTag + 8 <= bytes.length ? { number, varint: 0, bytes: null, next: afterTag + 8 } : null;
+    case 5: return afterTag + 4 <= bytes.length ? { number, varint: 0, bytes: null, next: afterTag + 4 } : null;
+    default: return null;
   }
-  return at === result.length ? code : null;
+}
+
+/** The last occurrence of field `number` (protobuf's rule for repeated scalars), walking every field. */
+function findField(bytes: Uint8Array, number: number): Field | undefined | null {
+  let found: Field | undefined;
+  for (let at = 0; at < bytes.length;) {
+    const field = readField(bytes, at);
+    if (!field) return null;
+    if (field.number === number) found = field;
+    at = field.next;
+  }
+  return found;
+}
+
+/**
+ * The Code of the Result in field 1 of a response body: 0 (Failure) when the field or its Code is
+ * absent (proto3 defaults), null when the bytes are not well-formed protobuf.
+ */
+export function resultCodeOf(body: Uint8Array): number | null {
+  const result = findField(body, 1);
+  if (result === null) return null;
+  if (!result?.bytes) return 0;
+  const code = findField(result.bytes, 1);
+  if (code === null) return null;
+  // int32 on the wire: a negative code is the low 32 bits of a 10-byte varint.
+  return code ? (code.varint > 0x7fffffff ? code.varint - 2 ** 32 : code.varint) : 0;
 }

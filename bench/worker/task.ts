@@ -2,6 +2,7 @@
 // messages through a MessagePort; a WorkerResult out, histograms encoded.
 import type { MessagePort } from 'node:worker_threads';
 import type { FrameLayout } from '../../proto/index.js';
+import type { LoadConfig } from '../config/load-config.js';
 import type { IntervalOp, RecorderSnapshot } from '../metrics/recorder.js';
 
 export interface Endpoint {
@@ -42,10 +43,9 @@ export interface UsersPlan {
   groupSize: number;
   seed: string;
   heartbeatIntervalMs: number;
-  /** Per user, per second (Poisson arrivals). */
-  rates: { chat: number; upload: number; status: number; userInfo: number; fileList: number; broadcast: number };
+  rates: LoadConfig['rates'];
   chatBytes: number;
-  uploadBytes: { min: number; max: number };
+  uploadBytes: LoadConfig['uploadBytes'];
 }
 
 export interface WorkerTask {

@@ -1,0 +1,65 @@
+// What every generator-side connection shares, whatever its protocol: connecting with a timeout,
+// and a close that remembers why it happened (the run counts disconnects by reason).
+import { connect, type Socket } from 'node:net';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  localAddress?: string;
+  /** Give up connecting after this long. */
+  connectTimeoutMs: number;
+}
+
+/** Connects; rejects with the socket error (ECONNREFUSED, ETIMEDOUT...) when it cannot. */
+export function openSocket(options: ConnectOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: options.host, port: options.port, localAddress: options.localAddress, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), options.connectTimeoutMs);
+    socket.once('error', (err) => { clearTimeout(timer); reject(err); });
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+  });
+}
+
+export class Link {
+  closed = false;
+  /** Why the connection ended, once it has. */
+  closeReason = '';
+  onClose: (reason: string) => void = () => undefined;
+  private intentional = false;
+
+  protected constructor(readonly socket: Socket) {
+    socket.on('error', (err: NodeJS.ErrnoException) => this.noteReason(err.code ?? err.message));
+    socket.on('end', () => this.noteReason('closed by the server'));
+    socket.on('close', () => {
+      this.closed = true;
+      this.noteReason(this.intentional ? 'closed by the generator' : 'connection lost');
+      this.onClose(this.closeReason);
+    });
+  }
+
+  /** Queues bytes; after the server's FIN the socket is not writable and a write would only raise an error. */
+  write(bytes: Uint8Array | string): void {
+    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+  }
+
+  /** Ends the connection from our side (the end of a run, or a user given up on). */
+  close(): void {
+    this.intentional = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+  }
+
+  /** Drops the connection over something the server sent that cannot be read past. */
+  protected fail(reason: string): void {
+    this.noteReason(reason);
+    this.socket.destroy();
+  }
+
+  private noteReason(reason: string): void {
+    if (this.closeReason === '') this.closeReason = reason;
+  }
+}
