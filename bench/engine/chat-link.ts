@@ -1,8 +1,7 @@
 // One generator-side CHAT/1.0 connection: a socket, a line splitter and a callback per parsed line,
 // the CHAT/1.0 counterpart of im-link.ts. Lines go out through the protocol core's formatChatLine, so
 // the generator only ever sends the canonical form [CHAT-LINE-6].
-import type { Socket } from 'node:net';
-import { Link, openSocket, type ConnectOptions } from './link.js';
+import { Link, openSocket, type ConnectOptions, type OpenedSocket } from './link.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, formatChatLine, isChatParseError, parseChatLine, type ChatCommand } from '../../proto/index.js';
 
 export interface ChatLinkOptions extends ConnectOptions {
@@ -22,10 +21,10 @@ export class ChatLink extends Link {
   onLinesDone: () => void = () => undefined;
   private readonly splitter: LineSplitter;
 
-  private constructor(socket: Socket, options: ChatLinkOptions) {
-    super(socket);
+  private constructor(opened: OpenedSocket, options: ChatLinkOptions) {
+    super(opened.socket);
     this.splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES });
-    socket.on('data', (chunk: Buffer) => {
+    opened.onBytes = (chunk) => {
       const events = this.splitter.push(chunk);
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
@@ -35,7 +34,7 @@ export class ChatLink extends Link {
         else this.onLine(command);
       }
       this.onLinesDone();
-    });
+    };
   }
 
   static async open(options: ChatLinkOptions): Promise<ChatLink> {

@@ -1,8 +1,7 @@
 // One generator-side IM connection: a frame decoder and a callback per frame. No protobuf here:
 // scenarios decode only the bodies they need.
-import type { Socket } from 'node:net';
 import { FrameDecoder, type FrameLayout } from '../../proto/index.js';
-import { Link, openSocket, type ConnectOptions } from './link.js';
+import { Link, openSocket, type ConnectOptions, type OpenedSocket } from './link.js';
 
 export interface LinkOptions extends ConnectOptions {
   layout: FrameLayout;
@@ -15,10 +14,10 @@ export class ImLink extends Link {
   onFramesDone: () => void = () => undefined;
   private readonly decoder: FrameDecoder;
 
-  private constructor(socket: Socket, options: LinkOptions) {
-    super(socket);
+  private constructor(opened: OpenedSocket, options: LinkOptions) {
+    super(opened.socket);
     this.decoder = new FrameDecoder({ layout: options.layout, maxBodyBytes: options.maxBodyBytes });
-    socket.on('data', (chunk) => {
+    opened.onBytes = (chunk) => {
       let frames;
       try {
         frames = this.decoder.push(chunk);
@@ -28,7 +27,7 @@ export class ImLink extends Link {
       }
       for (let i = 0; i < frames.length; i++) this.onFrame(frames[i]!.id, frames[i]!.body);
       this.onFramesDone();
-    });
+    };
   }
 
   static async open(options: LinkOptions): Promise<ImLink> {
