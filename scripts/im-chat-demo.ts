@@ -6,7 +6,9 @@ import { MessageId, decodeMessage, encodeFrame, encodeMessage, messageName, type
 const port = Number(process.argv[2] ?? 8999);
 const suffix = Date.now().toString(36);
 const show = (who: string, arrow: string, id: number, body: Uint8Array): void => {
-  const decoded = JSON.stringify(decodeMessage(id as MessageIdNumber, body), (_k, v: unknown) =>
+  // structuredClone drops the generated classes' toJSON (which would print int64 as strings and
+  // bytes as base64): numbers stay numbers, and bytes are shown as the text they carry.
+  const decoded = JSON.stringify(structuredClone({ ...decodeMessage(id as MessageIdNumber, body) }), (_k, v: unknown) =>
     v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v);
   process.stdout.write(`${who} ${arrow} ${String(id).padStart(2)} ${messageName(id).padEnd(20)} ${Buffer.from(encodeFrame(id, body)).toString('hex').slice(0, 48)}  ${decoded}\n`);
 };
