@@ -74,7 +74,7 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   // seq minus the stamp seq of the pair's first broadcast, plus one. Kept per pair, not per message.
   const broadcastBase = new Map<number, number>();
   const pairKey = (from: number, to: number): number => from * plan.totalUsers + to;
-  const scheduler = new Scheduler();
+  const scheduler = new Scheduler(monoMs);
   const liveness = new Liveness(ctx);
   const maxLineBytes = Math.max(DEFAULT_MAX_LINE_BYTES, plan.chatBytes + LINE_OVERHEAD_BYTES);
   let ending = false;
@@ -128,14 +128,10 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   };
 
   const poisson = (u: ChatUser, perSecond: number, act: (due: number) => void): void => {
-    if (perSecond <= 0) return;
-    const next = (due: number, t: number): void => {
-      if (u.phase !== 'ready') return;
+    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready', (due, t) => {
       if (ctx.inWindow(due)) ctx.health.started(due, t);
       act(due);
-      scheduler.at(due + u.random.interArrivalMs(perSecond), next);
-    };
-    scheduler.at(monoMs() + u.random.interArrivalMs(perSecond), next);
+    });
   };
 
   // Outside the measured window a message still goes out (the load is the same) but carries seq 0,
@@ -255,7 +251,7 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     }
   }, TIMEOUT_SWEEP_MS);
 
-  await scheduler.run(timeline.measureEndMs, monoMs, () => ctx.stopping);
+  await scheduler.run(timeline.measureEndMs, () => ctx.stopping);
   // Grace: no new actions; deliveries still count.
   await ctx.sleepUntil(timeline.graceEndMs);
   ending = true;

@@ -74,7 +74,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   const runTag = hash32('run', task.runId);
   const ledger = new DeliveryLedger('chat', recorder);
   const statusSent = new Map<number, StatusSent>();
-  const scheduler = new Scheduler();
+  const scheduler = new Scheduler(monoMs);
   const liveness = new Liveness(ctx);
   const taken = { scheduledMs: 0, sentMs: 0, timedOut: false };
   let ending = false;
@@ -153,14 +153,10 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   const health = (due: number, t: number): void => { if (ctx.inWindow(due)) ctx.health.started(due, t); };
 
   const poisson = (u: ImUser, perSecond: number, act: (due: number) => void): void => {
-    if (perSecond <= 0) return;
-    const next = (due: number, t: number): void => {
-      if (u.phase !== 'ready') return;
+    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready', (due, t) => {
       health(due, t);
       act(due);
-      scheduler.at(due + u.random.interArrivalMs(perSecond), next);
-    };
-    scheduler.at(monoMs() + u.random.interArrivalMs(perSecond), next);
+    });
   };
 
   const sendChat = (u: ImUser, due: number): void => {
@@ -304,7 +300,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     if (!ending) liveness.check(oldest, task.timeoutMs);
   }, TIMEOUT_SWEEP_MS);
 
-  await scheduler.run(timeline.measureEndMs, monoMs, () => ctx.stopping);
+  await scheduler.run(timeline.measureEndMs, () => ctx.stopping);
   // Grace: no new actions; replies and deliveries still count.
   await ctx.sleepUntil(timeline.graceEndMs);
   ending = true;

@@ -1,6 +1,8 @@
 // Open-model scheduling for one worker: actions due at given times run then, whatever the server is
 // doing, and each learns how late it started. A binary heap keyed by due time.
 
+import type { Random } from '../model/random.js';
+
 type Action = (dueMs: number, nowMs: number) => void;
 
 interface Entry {
@@ -15,7 +17,11 @@ export class Scheduler {
   private wake: (() => void) | null = null;
   /** Set while run() is running. */
   private untilMs = -Infinity;
-  private now: () => number = () => 0;
+  private now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
 
   get size(): number {
     return this.heap.length;
@@ -40,9 +46,9 @@ export class Scheduler {
    * timers (which fire to the millisecond at best) and never spins: on a two-core machine a spinning
    * generator starves the server it measures. Call pump() after I/O to run what came due meanwhile.
    */
-  async run(untilMs: number, now: () => number, stopped: () => boolean): Promise<void> {
+  async run(untilMs: number, stopped: () => boolean): Promise<void> {
+    const now = this.now;
     this.untilMs = untilMs;
-    this.now = now;
     while (!stopped()) {
       if (now() >= untilMs) break;
       this.pump();
@@ -52,6 +58,20 @@ export class Scheduler {
     }
     this.heap.length = 0;
     this.untilMs = -Infinity;
+  }
+
+  /**
+   * Open-model arrivals: `act` at the times of a Poisson process of `perSecond` events per second,
+   * drawn from `random`, for as long as `active()` holds.
+   */
+  poisson(perSecond: number, random: Random, active: () => boolean, act: Action): void {
+    if (perSecond <= 0) return;
+    const next = (due: number, t: number): void => {
+      if (!active()) return;
+      act(due, t);
+      this.at(due + random.interArrivalMs(perSecond), next);
+    };
+    this.at(this.now() + random.interArrivalMs(perSecond), next);
   }
 
   /** Runs every action due by now (between timer wake-ups, after a batch of replies). */
