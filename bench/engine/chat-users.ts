@@ -15,6 +15,7 @@ import { formatStampText, parseStampText } from './chat-stamp.js';
 import { monoMs } from './clock.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { Liveness } from './liveness.js';
+import { accountedSeq, pickReadyFriend } from './messaging.js';
 import { Scheduler } from './scheduler.js';
 
 const TIMEOUT_SWEEP_MS = 100;
@@ -134,15 +135,10 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     });
   };
 
-  // Outside the measured window a message still goes out (the load is the same) but carries seq 0,
-  // which its receiver does not account.
   const sendChat = (u: ChatUser, due: number): void => {
-    const friends = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
-    if (friends.length === 0) return;
-    const to = friends[u.random.below(friends.length)]!;
-    const inWindow = ctx.inWindow(due);
-    const seq = inWindow ? sendLedger.nextSeq(u.spec.index, to.spec.index) : 0;
-    if (inWindow) recorder.count('send.e2e', 'sent');
+    const to = pickReadyFriend(u, byIndex);
+    if (!to) return;
+    const seq = accountedSeq(ctx, sendLedger, 'send.e2e', u.spec.index, to.spec.index, due);
     u.link!.send({ command: 'SEND', name: to.spec.name, data: stamp(u.spec.index, to.spec.index, seq, due) });
   };
 

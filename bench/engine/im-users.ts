@@ -13,6 +13,7 @@ import { monoMs } from './clock.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { ImLink } from './im-link.js';
 import { Liveness } from './liveness.js';
+import { accountedSeq, pickReadyFriend } from './messaging.js';
 import { PendingQueue } from './pending-queue.js';
 import { Scheduler } from './scheduler.js';
 
@@ -160,12 +161,9 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   };
 
   const sendChat = (u: ImUser, due: number): void => {
-    const friends = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
-    if (friends.length === 0) return;
-    const to = friends[u.random.below(friends.length)]!;
-    const inWindow = ctx.inWindow(due);
-    const seq = inWindow ? ledger.nextSeq(u.spec.index, to.spec.index) : 0;
-    if (inWindow) recorder.count('chat.e2e', 'sent');
+    const to = pickReadyFriend(u, byIndex);
+    if (!to) return;
+    const seq = accountedSeq(ctx, ledger, 'chat.e2e', u.spec.index, to.spec.index, due);
     const content = encodeStamp({ run: runTag, from: u.spec.index, to: to.spec.index, seq, scheduledMs: due, sentMs: monoMs() }, plan.chatBytes);
     push(u, MessageId.FriendChatRequest, { FromUserID: u.spec.name, ToUserID: to.spec.name, Content: content });
   };

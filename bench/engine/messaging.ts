@@ -1,0 +1,30 @@
+// What both user scenarios do to send one accounted message: pick a friend who is ready, and number
+// the message for the delivery ledger when it belongs to the measured window.
+import type { DeliveryLedger } from './delivery-ledger.js';
+import type { UserSpec } from '../model/population.js';
+import type { Random } from '../model/random.js';
+import type { LatencyOp } from '../metrics/metric-names.js';
+import type { WorkerContext } from '../worker/worker-context.js';
+
+export interface SimulatedUser {
+  readonly spec: UserSpec;
+  readonly random: Random;
+  phase: string;
+}
+
+/** A random friend of `u` who is ready to receive, or null when none is. */
+export function pickReadyFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<number, U>): U | null {
+  const ready = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
+  return ready.length === 0 ? null : ready[u.random.below(ready.length)]!;
+}
+
+/**
+ * The sequence number of a message due at `due` from `from` to `to`, counted as sent under `op`. Outside
+ * the measured window the message still goes out (the load is the same) but carries seq 0, which its
+ * receiver does not account.
+ */
+export function accountedSeq(ctx: WorkerContext, ledger: DeliveryLedger, op: LatencyOp, from: number, to: number, due: number): number {
+  if (!ctx.inWindow(due)) return 0;
+  ctx.recorder.count(op, 'sent');
+  return ledger.nextSeq(from, to);
+}
