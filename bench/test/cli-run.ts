@@ -38,3 +38,15 @@ export async function load(args: readonly string[]): Promise<{ code: number | nu
   });
   return { code, result: JSON.parse(text) as LoadResult, stdout, stderr };
 }
+
+/**
+ * The run passed, or was judged generator-overloaded (exit 5) and nothing else: on a loaded CI machine
+ * an open-model generator can start over 1% of its actions late, which says nothing about what these
+ * tests check (exact counts). Any other reason fails.
+ */
+export function expectPassed(code: number | null, result: LoadResult): void {
+  const otherReasons = result.reasons.filter((r) => !r.startsWith('generator overloaded:'));
+  if (otherReasons.length > 0 || (code !== 0 && code !== 5)) {
+    throw new Error(`expected a passed run (or one only judged overloaded), got exit ${code}: ${result.reasons.join('; ')}`);
+  }
+}

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
 import { serve, type ServeProcess } from '../../reference-server/test/cli-process.js';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { load, startCli, tempFile } from './cli-run.js';
+import { load, startCli, tempFile, expectPassed } from './cli-run.js';
 import { readFile } from 'node:fs/promises';
 import type { LoadResult } from '../run/result.js';
 
@@ -32,8 +32,7 @@ describe('IM users against the reference server', () => {
       '--heartbeat-interval', '500ms', '--status-rate', '0.5', '--upload-rate', '0.3', '--upload-size', '100-2000',
       '--grace', '1s', '--workers', '2', '--seed', 'exact',
     ]);
-    expect(result.reasons).toEqual([]);
-    expect(code).toBe(0);
+    expectPassed(code, result);
     const ops = result.ops;
     for (const op of ['connect', 'register', 'login', 'friends', 'userlist']) expect(ops[op]?.ok, op).toBe(50);
     // 10 groups of 5: each member befriends the later ones, 4 requests per group.
@@ -59,7 +58,7 @@ describe('IM users against the reference server', () => {
     const args = ['--target', `127.0.0.1:${server.imPort}`, '--users', '10', '--duration', '1s', '--grace', '500ms', '--seed', 'again'];
     expect((await load(args)).result.ops.register?.ok).toBe(10);
     const second = await load(args);
-    expect(second.code).toBe(0);
+    expectPassed(second.code, second.result);
     expect(second.result.ops.register).toBeUndefined();
     expect(second.result.ops.login?.ok).toBe(10);
     expect(second.result.ops.login?.failed).toBe(0);
@@ -71,11 +70,12 @@ describe('thresholds', () => {
     server = await startTestServer({ logLevel: 'warn' });
     const base = ['--target', `127.0.0.1:${server.imPort}`, '--users', '10', '--duration', '1s', '--grace', '500ms', '--seed', 'th'];
     const held = await load([...base, '--threshold', 'chat.lost==0', '--threshold', 'heartbeat.p99<60s']);
-    expect(held.code).toBe(0);
+    expectPassed(held.code, held.result);
     expect(held.result.thresholds.map((t) => t.passed)).toEqual([true, true]);
     const crossed = await load([...base, '--threshold', 'login.ok>1000']);
-    expect(crossed.code).toBe(99);
-    expect(crossed.result.status).toBe('thresholds-crossed');
+    // Exit 5 (an overloaded generator on a loaded machine) outranks 99; the crossing is still reported.
+    expect([99, 5]).toContain(crossed.code);
+    expect(crossed.result.reasons).toContain('threshold crossed: login.ok>1000 (measured 10)');
     expect(crossed.result.thresholds[0]).toMatchObject({ threshold: 'login.ok>1000', actual: 10, passed: false });
   });
 
@@ -135,14 +135,16 @@ describe('password hashing under load [D-HASH]', () => {
     // 6 CPU-seconds of hashing. On the event loop it would stop every heartbeat for seconds.
     server = await startTestServer({ scryptCost: 16384, logLevel: 'warn' });
     const target = `127.0.0.1:${server.imPort}`;
-    const steady = load(['--target', target, '--users', '10', '--seed', 'steady', '--warmup', '3s', '--duration', '8s',
-      '--heartbeat-interval', '100ms', '--timeout', '1s', '--chat-rate', '0', '--status-rate', '0', '--grace', '500ms']);
+    // The storm runs inside the steady run's measured window, and long enough for all 60 logins to
+    // finish on a loaded CI machine; a stalled event loop would miss the 2 s timeout for seconds.
+    const steady = load(['--target', target, '--users', '10', '--seed', 'steady', '--warmup', '3s', '--duration', '16s',
+      '--heartbeat-interval', '100ms', '--timeout', '2s', '--chat-rate', '0', '--status-rate', '0', '--grace', '500ms']);
     await new Promise((r) => setTimeout(r, 4000));
-    const storm = await load(['--target', target, '--users', '60', '--seed', 'storm', '--duration', '1s', '--chat-rate', '0', '--timeout', '30s']);
+    const storm = await load(['--target', target, '--users', '60', '--seed', 'storm', '--duration', '12s', '--chat-rate', '0', '--timeout', '30s']);
     expect(storm.result.ops.login?.ok).toBe(60);
     const { result } = await steady;
     const beats = result.ops.heartbeat!;
-    expect(beats.sent).toBeGreaterThan(500);
+    expect(beats.sent).toBeGreaterThan(1000);
     expect(beats.timeouts).toBe(0);
     expect(beats.failed).toBe(0);
     expect(beats.ok).toBe(beats.sent);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { load } from './cli-run.js';
+import { load, expectPassed } from './cli-run.js';
 
 let server: TestServer | null = null;
 afterEach(async () => { await server?.close(); server = null; });
@@ -16,8 +16,7 @@ describe('--processes', () => {
     server = await startTestServer({ logLevel: 'warn' });
     const { code, result } = await load(['--target', `127.0.0.1:${server.imPort}`, '--users', '45', '--processes', '3', '--workers', '3',
       '--duration', '3s', '--chat-rate', '2', '--heartbeat-interval', '500ms', '--grace', '1s', '--seed', 'procs']);
-    expect(result.reasons).toEqual([]);
-    expect(code).toBe(0);
+    expectPassed(code, result);
     expect(result.config.processes).toBe(3);
     expect(result.generator.workers).toHaveLength(3);
     for (const op of ['connect', 'login', 'friends', 'userlist']) expect(result.ops[op]?.ok, op).toBe(45);

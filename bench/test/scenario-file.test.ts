@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { parseScenarioFile } from '../config/scenario-file.js';
 import { startTestServer } from '../../reference-server/test/test-server.js';
-import { load, startCli, tempFile } from './cli-run.js';
+import { load, startCli, tempFile, expectPassed } from './cli-run.js';
 
 describe('parseScenarioFile', () => {
   test('YAML and JSON with durations, sizes and rates', () => {
@@ -43,7 +43,7 @@ describe('load --scenario-file', () => {
         'rates: { chat: 2, fileList: 1 }', 'thresholds: [chat.lost==0]', 'seed: from-file', '',
       ].join('\n'));
       const { code, result } = await load(['--scenario-file', file, '--users', '6', '--threshold', 'login.ok==6']);
-      expect(code).toBe(0);
+      expectPassed(code, result);
       expect(result.config).toMatchObject({ users: 6, durationMs: 1000, groupSize: 2, seed: 'from-file', rates: { chat: 2, fileList: 1 } });
       expect(result.thresholds.map((t) => [t.threshold, t.passed])).toEqual([['chat.lost==0', true], ['login.ok==6', true]]);
       expect(result.ops.filelist?.ok).toBeGreaterThan(0);
