@@ -1,10 +1,7 @@
 // A minimal IM client over one TCP connection: send typed requests, await typed frames. Used by the
 // tests and tools that talk to a server through its socket, ours or anyone's.
 import { connect, type Socket } from 'node:net';
-import {
-  FrameDecoder, decodeMessage, encodeFrame, encodeMessage, messageName,
-  type DecodedMessage, type FrameLayout, type MessageFields, type MessageIdNumber,
-} from '../proto/index.js';
+import { encodeMessageFrame, FrameDecoder, decodeMessage, messageName, type DecodedMessage, type FrameLayout, type MessageFields, type MessageIdNumber } from '../proto/index.js';
 
 export interface ReceivedFrame {
   id: number;
@@ -59,7 +56,7 @@ export class ImClient {
   }
 
   send<K extends MessageIdNumber>(id: K, fields: MessageFields<K>): void {
-    this.socket.write(encodeFrame(id, encodeMessage(id, fields), this.layout));
+    this.socket.write(encodeMessageFrame(id, fields, this.layout));
   }
 
   /** Writes raw bytes: a hand-made frame, garbage, half a header. */

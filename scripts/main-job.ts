@@ -1,18 +1,16 @@
 // The main job (`npm start`): the reference server on its embedded default (SQLite), a short load run
 // against it through the real CLI, and where the results are. Both run as child processes, exactly
 // as a user would run them; the server uses scrypt cost 1024, recorded beside the result [D-HASH].
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnTalkbench } from '../util/talkbench-cli.js';
 
-const BIN = fileURLToPath(new URL('../bin/talkbench.js', import.meta.url));
 const SCRYPT_COST = 1024;
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 const dir = resolve('results', stamp);
 
 function talkbench(args: string[], stdout: 'pipe' | 'inherit') {
-  return spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', stdout, 'inherit'] });
+  return spawnTalkbench(args, { stdio: ['ignore', stdout, 'inherit'] });
 }
 
 async function main(): Promise<number> {

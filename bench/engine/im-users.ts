@@ -2,7 +2,7 @@
 // when the user does not exist), befriend its group, fetch friends and the user list; then, until the
 // end, heartbeats at a fixed interval and chats, uploads, status changes, profile updates and file
 // lists at Poisson rates (open model); then the grace window, and logout.
-import { MessageId, ResultCode, UserStatus, decodeMessage, encodeFrame, encodeMessage, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
+import { encodeMessageFrame, MessageId, ResultCode, UserStatus, decodeMessage, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
 import type { LatencyOp } from '../metrics/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
@@ -87,11 +87,11 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     const op = REPLY_OPS[replyId]!;
     const now = monoMs();
     u.pending.push(replyId, scheduledMs, now);
-    u.link!.write(encodeFrame(id, encodeMessage(id, fields), task.layout));
+    u.link!.write(encodeMessageFrame(id, fields, task.layout));
     if (measured(op, scheduledMs)) recorder.count(op, 'sent');
   };
   const push = <K extends MessageIdNumber>(u: ImUser, id: K, fields: MessageFields<K>): void => {
-    u.link!.write(encodeFrame(id, encodeMessage(id, fields), task.layout));
+    u.link!.write(encodeMessageFrame(id, fields, task.layout));
   };
 
   const fail = (u: ImUser, why: string): void => {

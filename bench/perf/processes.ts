@@ -6,10 +6,10 @@ import { readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTalkbench, TALKBENCH_BIN } from '../../util/talkbench-cli.js';
 import type { LoadResult } from '../run/result.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin/talkbench.js');
 export const ANCHOR = resolve(ROOT, '../shared/perf/anchor.sh');
 
 export function anchorsAvailable(): boolean {
@@ -50,13 +50,13 @@ export async function cClient(port: number, args: string[]): Promise<Record<stri
 }
 
 export function talkbenchServe(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  return startUntil(process.execPath, [BIN, 'serve', ...args], /^im listening on [^:]+:(\d+)/m)
+  return startUntil(process.execPath, [TALKBENCH_BIN, 'serve', ...args], /^im listening on [^:]+:(\d+)/m)
     .then(({ child, match }) => ({ child, port: Number(match[1]) }));
 }
 
 export async function talkbenchLoad(args: string[]): Promise<LoadResult> {
   const out = join(await mkdtemp(join(tmpdir(), 'tb-bench-')), 'result.json');
-  const child = spawn(process.execPath, [BIN, 'load', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawnTalkbench(['load', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
   await new Promise((done) => child.on('exit', done));
   return JSON.parse(await readFile(out, 'utf8')) as LoadResult;
 }

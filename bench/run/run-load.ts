@@ -140,8 +140,8 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
     for (const c of channels) c.port1.close();
     await pool.destroy();
   }
-  const stoppedAt = results.map(() => monoMs()).reduce((a, b) => Math.max(a, b), 0);
-  const measuredMs = Math.max(0, Math.min(stoppedAt, timeline.measureEndMs) - timeline.measureStartMs);
+  // Every worker has returned: a run stopped early measured only until now.
+  const measuredMs = Math.max(0, Math.min(monoMs(), timeline.measureEndMs) - timeline.measureStartMs);
   const nothingConnected = results.every((r) => (r.snapshot.ops.connect?.ok ?? 0) === 0) && !interrupted
     ? 'no connection to the target could be opened' : null;
   return finish(config, hooks, base, results, series.series(), nothingConnected, interrupted, measuredMs);

@@ -6,8 +6,8 @@ import type { ProgressMessage } from '../worker/task.js';
 import type { IntervalOp } from '../metrics/recorder.js';
 
 export class TimeSeriesCollector {
-  private readonly pending = new Map<number, Record<string, IntervalOp>[]>();
-  private readonly reported = new Map<number, Set<number>>();
+  /** Seconds not yet complete: each worker's report so far, by worker. */
+  private readonly pending = new Map<number, Map<number, Record<string, IntervalOp>[]>>();
   private readonly complete: SecondSample[] = [];
 
   constructor(private readonly workers: number) {}
@@ -16,22 +16,21 @@ export class TimeSeriesCollector {
   add(message: ProgressMessage): SecondSample | null {
     if (message.second < 1) return null;
     let parts = this.pending.get(message.second);
-    if (!parts) this.pending.set(message.second, (parts = []));
-    parts.push(message.ops);
-    let workers = this.reported.get(message.second);
-    if (!workers) this.reported.set(message.second, (workers = new Set()));
-    workers.add(message.worker);
-    if (workers.size < this.workers) return null;
+    if (!parts) this.pending.set(message.second, (parts = new Map()));
+    // A worker reports each second once; were it to repeat one, both reports count.
+    const mine = parts.get(message.worker);
+    if (mine) mine.push(message.ops);
+    else parts.set(message.worker, [message.ops]);
+    if (parts.size < this.workers) return null;
     this.pending.delete(message.second);
-    this.reported.delete(message.second);
-    const sample = { second: message.second, ops: combineIntervalOps(parts) };
+    const sample = { second: message.second, ops: combineIntervalOps([...parts.values()].flat()) };
     this.complete.push(sample);
     return sample;
   }
 
   /** Every second, including those some worker never reported (a run stopped early). */
   series(): SecondSample[] {
-    for (const [second, parts] of this.pending) this.complete.push({ second, ops: combineIntervalOps(parts) });
+    for (const [second, parts] of this.pending) this.complete.push({ second, ops: combineIntervalOps([...parts.values()].flat()) });
     this.pending.clear();
     return this.complete.sort((a, b) => a.second - b.second);
   }

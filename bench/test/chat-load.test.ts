@@ -1,70 +1,24 @@
 // The CHAT/1.0 user scenario (`load --protocol chat`) against the real reference server, run through
 // the real CLI as a child process: small runs whose delivery accounting is exact, thresholds on its
 // metrics, and a target that goes away mid-run. Nothing here asserts on wall-clock speed.
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
-import type { LoadResult } from '../run/result.js';
-
-const BIN = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
+import { initHistograms } from '../metrics/histogram.js';
+import { expectExit, histogramCount, load, type LoadRun } from './cli-run.js';
 
 let server: TestServer | null = null;
-const dirs: string[] = [];
 afterEach(async () => {
   await server?.close();
   server = null;
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  result: LoadResult;
-  output: string;
-}
+type Run = LoadRun;
 
 /** `talkbench load --protocol chat ARGS --out FILE --quiet`; `during` runs meanwhile, told whether the run still is. */
-async function loadChat(args: readonly string[], during?: (running: () => boolean) => Promise<void>): Promise<Run> {
-  const dir = await mkdtemp(join(tmpdir(), 'tb-chat-load-'));
-  dirs.push(dir);
-  const out = join(dir, 'result.json');
-  const child = spawn(process.execPath, [BIN, 'load', '--protocol', 'chat', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
-  let running = true;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { running = false; resolve(code); }));
-  await during?.(() => running);
-  const code = await exited;
-  const text = await readFile(out, 'utf8').catch(() => { throw new Error(`no result file (exit ${code}):\n${output}`); });
-  return { code, result: JSON.parse(text) as LoadResult, output };
-}
-
-function histogramCount(encoded: string): number {
-  const h = decodeHistogram(encoded);
-  const n = h.totalCount;
-  h.destroy();
-  return n;
-}
+const loadChat = (args: readonly string[], during?: (running: () => boolean) => Promise<void>): Promise<Run> =>
+  load(['--protocol', 'chat', ...args], during);
 
 const target = (s: TestServer): string[] => ['--target', `127.0.0.1:${s.chatPort}`];
-
-/**
- * The run's exit code is `expected`, unless the machine running the tests was too busy for the
- * generator to keep its schedule: then [D-EXIT 5] outranks it (a few late starts among a couple hundred
- * actions cross the 1% limit), and the generator's overload must be the only other reason given. What
- * these tests check, the accounting and the threshold verdicts, holds either way.
- */
-function expectExit(run: Run, expected: number): void {
-  if (run.code !== 5) { expect(run.code, run.output).toBe(expected); return; }
-  const others = run.result.reasons.filter((r) => !r.startsWith('generator overloaded'));
-  // Exit 99 is the one lower-ranked outcome these tests expect; its reasons are thresholds crossed.
-  expect(others.filter((r) => !(expected === 99 && r.startsWith('threshold crossed'))), run.output).toEqual([]);
-}
 
 describe('CHAT/1.0 users against the reference server', () => {
   test('20 users: every SEND and BROADCAST delivered exactly once, counters and histograms agree', async () => {
@@ -125,7 +79,7 @@ describe('CHAT/1.0 users against the reference server', () => {
   test('a target that goes away mid-run is reported (exit 4), not hung on', async () => {
     server = await startTestServer({ logLevel: 'info' });
     const chatServer = server;
-    const { code, result, output } = await loadChat(
+    const { code, result, stdout, stderr } = await loadChat(
       [...target(server), '--users', '10', '--duration', '60s', '--chat-rate', '1', '--timeout', '1s', '--seed', 'chat-gone'],
       async (loading) => {
         // Every user logged in, and the run in its steady state (or over already: the checks below say why).
@@ -136,7 +90,7 @@ describe('CHAT/1.0 users against the reference server', () => {
         server = null;
       },
     );
-    expect(code, output).toBe(4);
+    expect(code, `${stdout}\n${stderr}`).toBe(4);
     expect(result.status).toBe('target-failed');
     expect(result.reasons.join()).toMatch(/every connection lost/);
     expect(result.ops.login?.ok).toBe(10);

@@ -1,10 +1,10 @@
 // The IM user scenario against the real reference server: small runs whose counters are exactly
 // right, exact histograms, and the run ends that must be reported rather than hung on.
 import { afterEach, describe, expect, test } from 'vitest';
-import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
+import { initHistograms } from '../metrics/histogram.js';
 import { serve, type ServeProcess } from '../../reference-server/test/cli-process.js';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { load, startCli, tempFile, expectPassed } from './cli-run.js';
+import { expectPassed, histogramCount, load, startCli, tempFile } from './cli-run.js';
 import { readFile } from 'node:fs/promises';
 import type { LoadResult } from '../run/result.js';
 
@@ -15,13 +15,6 @@ afterEach(async () => {
   server = null;
   for (const p of processes.splice(0)) { p.child.kill('SIGKILL'); await p.exited; }
 });
-
-function histogramCount(encoded: string): number {
-  const h = decodeHistogram(encoded);
-  const n = h.totalCount;
-  h.destroy();
-  return n;
-}
 
 describe('IM users against the reference server', () => {
   test('50 users: every chat delivered exactly once, counters and histograms agree', async () => {

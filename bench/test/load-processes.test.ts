@@ -1,7 +1,7 @@
 // One process cannot hold every socket: several generator processes split a run and their results
 // are merged exactly; a run the machine cannot hold is refused before anything connects.
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { TALKBENCH_BIN } from '../../util/talkbench-cli.js';
 import { afterEach, describe, expect, test } from 'vitest';
 import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
@@ -36,8 +36,7 @@ describe('--processes', () => {
 
 describe('capacity', () => {
   test('more sockets than the open-file limit allows in the processes asked for: exit 2 naming the limit', async () => {
-    const bin = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
-    const child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, bin, 'load', '--target', '127.0.0.1:1',
+    const child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, TALKBENCH_BIN, 'load', '--target', '127.0.0.1:1',
       '--users', '5000', '--processes', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });

@@ -1,11 +1,9 @@
 // `talkbench merge` [D-LOAD]: three real shard processes against the real reference server, merged by
 // the real CLI, and the merge checked to be exact; then merge.ts on small hand-built results, and the
 // CLI's usage errors (exit 2) [D-EXIT].
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
 import { DEFAULTS } from '../config/load-config.js';
@@ -13,8 +11,8 @@ import { decodeHistogram, encodeHistogram, initHistograms, newHistogram, recordM
 import { parseThreshold } from '../metrics/thresholds.js';
 import { checkLoadResult, MergeError, mergeLoadResults, mergeProcessResults } from '../run/merge.js';
 import type { LoadResult, RunStatus } from '../run/result.js';
+import { runTalkbench } from '../../util/talkbench-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
 let dir: string;
 
 beforeAll(async () => {
@@ -23,17 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
-function talkbench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const talkbench = (args: string[]) => runTalkbench(args, { cwd: dir }).done;
 
 const readResult = async (name: string): Promise<LoadResult> => JSON.parse(await readFile(join(dir, name), 'utf8')) as LoadResult;
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);

@@ -1,10 +1,7 @@
 // One IM client connection: frames in, requests handled one at a time in arrival order, replies out.
 // Handlers never see bytes or sockets; they see a typed request and this object's small API.
 import type { Socket } from 'node:net';
-import {
-  FrameDecoder, UnexpectedIdError, encodeFrame, encodeMessage, isMessageId, messageName,
-  type Frame, type FrameHeaderError, type MessageFields, type MessageIdNumber,
-} from '../../proto/index.js';
+import { encodeMessageFrame, FrameDecoder, UnexpectedIdError, isMessageId, messageName, type Frame, type FrameHeaderError, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
 import type { Logger } from '../log.js';
 import { PeerConnection } from '../transport/peer-connection.js';
 import type { ManagedConnection } from '../transport/listener.js';
@@ -56,7 +53,7 @@ export class ImConnection implements ManagedConnection {
 
   /** Sends message `id` with `fields` as its body. */
   send<K extends MessageIdNumber>(id: K, fields: MessageFields<K>, onWritten?: (err?: Error | null) => void): boolean {
-    return this.peer.send(encodeFrame(id, encodeMessage(id, fields), this.config.layout), onWritten);
+    return this.peer.send(encodeMessageFrame(id, fields, this.config.layout), onWritten);
   }
 
   /** Sends bytes already framed (a reply encoded once and reused). */

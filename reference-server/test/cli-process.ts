@@ -1,8 +1,7 @@
 // Runs `talkbench serve` as a real child process, as a user would, and reads the ports it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { TALKBENCH_BIN as BIN } from '../../util/talkbench-cli.js';
 
-const BIN = fileURLToPath(new URL('../../bin/talkbench.js', import.meta.url));
 
 export interface ServeProcess {
   child: ChildProcess;

@@ -50,8 +50,11 @@ export class Listener<C extends ManagedConnection> {
   }
 
   /** Resolves once every connection has emitted 'close'. */
-  async allClosed(): Promise<void> {
-    while (this.connections.size > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  allClosed(): Promise<void> {
+    return Promise.all([...this.connections].map((c) => new Promise<void>((resolve) => {
+      if (c.peer.socket.closed) resolve();
+      else c.peer.onClose(() => resolve());
+    }))).then(() => undefined);
   }
 
   private onSocket(socket: Socket): void {

@@ -1,6 +1,6 @@
 // 19 HeartbeatRequest -> 20 HeartbeatResponse, logged in or not [IM-HEARTBEAT-1]. Any frame keeps a
 // connection alive; this one exists for clients with nothing else to say. The reply is encoded once.
-import { MessageId, encodeFrame, encodeMessage, type FrameLayout } from '../../../proto/index.js';
+import { encodeMessageFrame, MessageId, type FrameLayout } from '../../../proto/index.js';
 import { defineHandler } from '../handler.js';
 import { SUCCESS } from '../results.js';
 
@@ -9,7 +9,7 @@ const replies = new Map<FrameLayout, Buffer>();
 function successFrame(layout: FrameLayout): Buffer {
   let frame = replies.get(layout);
   if (!frame) {
-    frame = encodeFrame(MessageId.HeartbeatResponse, encodeMessage(MessageId.HeartbeatResponse, { Result: SUCCESS }), layout);
+    frame = Buffer.from(encodeMessageFrame(MessageId.HeartbeatResponse, { Result: SUCCESS }, layout));
     replies.set(layout, frame);
   }
   return frame;
