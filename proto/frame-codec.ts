@@ -14,7 +14,10 @@ export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface Frame {
   id: number;
-  /** A view into the received bytes where the frame arrived whole; copy it to keep it past the next push. */
+  /**
+   * Valid until the caller changes the chunk it pushed or pushes again, whichever comes first: a view
+   * of that chunk where the frame arrived whole in it. Copy it to keep it longer.
+   */
   body: Uint8Array;
 }
 
@@ -87,6 +90,11 @@ export class FrameDecoder {
    * Decodes every frame completed by `chunk`. Throws FrameTooLargeError, or UnexpectedIdError with
    * `acceptId` (then and on every later push); the frames completed before the refused header ride
    * in its `framesBefore`.
+   *
+   * The contract, whatever the chunk's type (Buffer or Uint8Array): the decoder keeps no reference to
+   * `chunk` once push returns (what it holds between pushes is its own copy), so the caller may reuse
+   * its read buffer at once; the frames returned are valid until the caller changes `chunk` or pushes
+   * again, whichever comes first.
    */
   push(chunk: Uint8Array): Frame[] {
     if (this.failure) {
@@ -157,8 +165,9 @@ export class FrameDecoder {
     const piece = chunk.subarray(at, at + take);
     this.bodyFill += take;
     if (this.bodyFill < this.bodyLength) {
-      // The caller may reuse its chunk after push returns: keep our own copy of a partial body.
-      this.bodyPieces.push(piece.slice());
+      // The caller may reuse its chunk after push returns: keep our own copy of a partial body. Not
+      // piece.slice(): on a Buffer that is a view of the caller's memory, not a copy.
+      this.bodyPieces.push(new Uint8Array(piece));
       return at + take;
     }
     let body: Uint8Array;

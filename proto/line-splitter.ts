@@ -7,7 +7,10 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 export type SplitEvent =
-  /** A complete line without its terminator. A view into the pushed bytes where it arrived whole. */
+  /**
+   * A complete line without its terminator. Valid until the caller changes the chunk it pushed or
+   * pushes again, whichever comes first: a view of that chunk where the line arrived whole in it.
+   */
   | { kind: 'line'; line: Uint8Array }
   /** A line longer than the limit, discarded; `bytes` counts what came before its `\n`. */
   | { kind: 'too-long'; bytes: number };
@@ -31,6 +34,11 @@ export class LineSplitter {
     return this.pending;
   }
 
+  /**
+   * Every event completed by `chunk`. Whatever the chunk's type (Buffer or Uint8Array), the splitter
+   * keeps no reference to it once push returns (the part of a line it holds is its own copy), so the
+   * caller may reuse its read buffer at once.
+   */
   push(chunk: Uint8Array): SplitEvent[] {
     const events: SplitEvent[] = [];
     let start = 0;
@@ -61,7 +69,8 @@ export class LineSplitter {
       this.pending = 0;
       return;
     }
-    this.pieces.push(part.slice());
+    // A copy, not part.slice(): on a Buffer that is a view of the caller's memory.
+    this.pieces.push(new Uint8Array(part));
     this.pending += part.length;
   }
 

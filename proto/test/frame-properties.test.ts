@@ -4,7 +4,7 @@ import { fc, test } from '@fast-check/vitest';
 import { FrameDecoder, HEADER_BYTES, encodeFrame, writeFrameHeader } from '../frame-codec.js';
 import { FrameTooLargeError } from '../errors.js';
 import { arbCuts, arbFrame, arbLayout, arbLineBytes } from './arbitraries.js';
-import { concatBytes, decodeChunks, plainFrame, splitAt, toHex } from './helpers.js';
+import { concatBytes, decodeChunks, plainFrame, splitAt, throughSharedBuffer, toHex } from './helpers.js';
 import { modelDecodeFrames } from './models.js';
 
 describe('frame codec properties', () => {
@@ -19,19 +19,25 @@ describe('frame codec properties', () => {
     },
   );
 
-  test.prop([fc.array(arbFrame, { maxLength: 6 }), arbCuts, arbLayout])(
-    'the decoder keeps nothing of a chunk past its push but the views it returned',
-    (frames, cuts, layout) => {
-      // The caller reuses its read buffer: each chunk is overwritten right after its push.
+  test.prop([fc.array(arbFrame, { maxLength: 6 }), arbCuts, arbLayout, fc.constantFrom(0x00, 0xa5, 0xff)])(
+    'the decoder keeps nothing of a chunk past its push: Buffer chunks of one shared read buffer, overwritten after every push',
+    (frames, cuts, layout, garbage) => {
       const stream = concatBytes(frames.map((f) => encodeFrame(f.id, f.body, layout)));
       const decoder = new FrameDecoder({ layout });
-      const out = [];
-      for (const piece of splitAt(stream, cuts)) {
-        const chunk = piece.slice();
-        out.push(...decoder.push(chunk).map(plainFrame));
-        chunk.fill(0xa5);
-      }
+      const out = throughSharedBuffer(splitAt(stream, cuts), (chunk) => decoder.push(chunk).map(plainFrame), garbage);
       expect(out).toEqual(frames.map(plainFrame));
+    },
+  );
+
+  test.prop([fc.array(fc.uint8Array({ minLength: 20, maxLength: 3000 }), { minLength: 1, maxLength: 4 }), fc.integer({ min: 1, max: 9 })])(
+    'large bodies cut into small Buffer pieces of a reused read buffer come out whole (a 124 KB user list in 5-byte reads)',
+    (bodies, pieceBytes) => {
+      const stream = concatBytes(bodies.map((b) => encodeFrame(16, b)));
+      const pieces: Uint8Array[] = [];
+      for (let at = 0; at < stream.length; at += pieceBytes) pieces.push(stream.subarray(at, at + pieceBytes));
+      const decoder = new FrameDecoder();
+      const out = throughSharedBuffer(pieces, (chunk) => decoder.push(chunk).map(plainFrame), 0x5a);
+      expect(out).toEqual(bodies.map((b) => ({ id: 16, body: toHex(b) })));
     },
   );
 

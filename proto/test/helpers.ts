@@ -44,6 +44,23 @@ export function decodeChunks(decoder: FrameDecoder, chunks: readonly Uint8Array[
   return frames;
 }
 
+/**
+ * Pushes every chunk the way the load generator's sockets deliver them: copied into one shared
+ * `Buffer` (whose slice() is a view, not a copy) that is overwritten with `garbage` right after each
+ * push, once the results of that push have been copied out. A decoder that keeps a view of a chunk
+ * instead of a copy returns corrupted frames or lines here.
+ */
+export function throughSharedBuffer<T>(chunks: readonly Uint8Array[], push: (chunk: Buffer) => T[], garbage: number): T[] {
+  const shared = Buffer.allocUnsafe(Math.max(1, ...chunks.map((c) => c.length)));
+  const out: T[] = [];
+  for (const chunk of chunks) {
+    shared.set(chunk);
+    out.push(...push(shared.subarray(0, chunk.length)));
+    shared.fill(garbage);
+  }
+  return out;
+}
+
 export type PlainEvent = { kind: 'line'; line: string } | { kind: 'too-long'; bytes: number };
 export const plainEvent = (e: SplitEvent): PlainEvent =>
   e.kind === 'line' ? { kind: 'line', line: toHex(e.line) } : { kind: 'too-long', bytes: e.bytes };
