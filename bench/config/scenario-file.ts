@@ -42,7 +42,13 @@ export const SCENARIO_SCHEMA = z.strictObject({
     userInfo: rate.optional(),
     fileList: rate.optional(),
     broadcast: rate.optional(),
+    reconnect: rate.optional().describe('IM: logouts per user per second, each followed by a login after awayTime'),
   }).optional(),
+  fileListInterval: duration.optional(),
+  http: z.string().optional().describe('base URL to download files from instead of the server\'s'),
+  awayTime: duration.optional(),
+  unanswered: z.array(z.string()).optional().describe('requests the target does not answer: heartbeat, userinfo, filelist'),
+  defaultThresholds: z.boolean().optional().describe('false drops the default threshold errors==0'),
   ping: z.strictObject({
     rate: z.number().positive().optional().describe('requests per second in all (open model)'),
     inflight: count.optional().describe('requests in flight per connection (closed model)'),
@@ -58,6 +64,7 @@ export const SCENARIO_SCHEMA = z.strictObject({
   overload: z.strictObject({
     lateStartMs: z.number().positive().optional(),
     lateShare: z.number().min(0).max(1).optional(),
+    minLateActions: z.number().int().nonnegative().optional(),
     eventLoopP99Ms: z.number().positive().optional(),
   }).optional(),
 });

@@ -10,35 +10,35 @@ export interface ChatLinkOptions extends ConnectOptions {
 }
 
 export class ChatLink extends Link {
-  /**
-   * Lines from the server that did not parse (or were too long). They are dropped, not fatal: unlike an
-   * IM frame, a bad line does not desynchronise the stream, and whatever it should have carried shows
-   * up as a lost delivery. Counted for whoever wants to look.
-   */
-  badLines = 0;
   onLine: (command: ChatCommand) => void = () => undefined;
+  /**
+   * A line from the server that did not parse (or was too long), by kind: dropped, not fatal (unlike an
+   * IM frame, a bad line does not desynchronise the stream), and counted as an error [D-VERDICT].
+   */
+  onBadLine: (kind: string) => void = () => undefined;
   /** After the lines of one read have been handled. */
   onLinesDone: () => void = () => undefined;
   private readonly splitter: LineSplitter;
 
   private constructor(opened: OpenedSocket, options: ChatLinkOptions) {
-    super(opened.socket);
+    super(opened);
     this.splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES });
-    opened.onBytes = (chunk) => {
-      const events = this.splitter.push(chunk);
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        if (event.kind !== 'line') { this.badLines++; continue; }
-        const command = parseChatLine(event.line);
-        if (isChatParseError(command)) this.badLines++;
-        else this.onLine(command);
-      }
-      this.onLinesDone();
-    };
   }
 
   static async open(options: ChatLinkOptions): Promise<ChatLink> {
     return new ChatLink(await openSocket(options), options);
+  }
+
+  protected receive(chunk: Buffer): void {
+    const events = this.splitter.push(chunk);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.kind !== 'line') { this.onBadLine('LINE_TOO_LONG'); continue; }
+      const command = parseChatLine(event.line);
+      if (isChatParseError(command)) this.onBadLine(command.error);
+      else this.onLine(command);
+    }
+    this.onLinesDone();
   }
 
   /**

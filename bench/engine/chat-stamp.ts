@@ -12,12 +12,20 @@ export interface ChatStamp {
   sentMs: number;
 }
 
+/** IM only: which of its receiver's sessions a chat was meant for, and whether the receiver was away. */
+export interface SessionStamp {
+  /** The receiver's login count when the chat was sent. */
+  toSession: number;
+  /** The receiver was away (logged out) when the chat was sent: it can only arrive at a next login. */
+  away: boolean;
+}
+
 const MAGIC = 0x5442;   // "TB"
-const VERSION = 1;
-export const STAMP_BYTES = 2 + 1 + 4 * 4 + 8 * 2;
+const VERSION = 2;
+export const STAMP_BYTES = 2 + 1 + 4 * 4 + 8 * 2 + 4 + 1;
 
 /** Binary stamp for IM chats (bytes Content), padded with zeros to `size` bytes. */
-export function encodeStamp(stamp: ChatStamp, size: number): Uint8Array {
+export function encodeStamp(stamp: ChatStamp & SessionStamp, size: number): Uint8Array {
   const bytes = new Uint8Array(Math.max(size, STAMP_BYTES));
   const view = new DataView(bytes.buffer);
   view.setUint16(0, MAGIC);
@@ -28,16 +36,18 @@ export function encodeStamp(stamp: ChatStamp, size: number): Uint8Array {
   view.setUint32(15, stamp.seq);
   view.setFloat64(19, stamp.scheduledMs);
   view.setFloat64(27, stamp.sentMs);
+  view.setUint32(35, stamp.toSession);
+  view.setUint8(39, stamp.away ? 1 : 0);
   return bytes;
 }
 
-export function decodeStamp(bytes: Uint8Array): ChatStamp | null {
+export function decodeStamp(bytes: Uint8Array): (ChatStamp & SessionStamp) | null {
   if (bytes.length < STAMP_BYTES) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   if (view.getUint16(0) !== MAGIC || view.getUint8(2) !== VERSION) return null;
   return {
     run: view.getUint32(3), from: view.getUint32(7), to: view.getUint32(11), seq: view.getUint32(15),
-    scheduledMs: view.getFloat64(19), sentMs: view.getFloat64(27),
+    scheduledMs: view.getFloat64(19), sentMs: view.getFloat64(27), toSession: view.getUint32(35), away: view.getUint8(39) === 1,
   };
 }
 

@@ -5,6 +5,10 @@
 // a member is ready when its marker arrives. Then, until the measured window ends, SENDs to random
 // friends and BROADCASTs to the group at Poisson rates (open model); then the grace window, LEAVE and
 // LOGOUT. No heartbeats: CHAT/1.0 has none.
+//
+// Groups are named per run (the original never deletes a group, and ignores a GROUP of a name that
+// exists, so a name reused by a later run would keep the old members) and list every member, the
+// sender included (the original does not add the sender, and ignores a GROUP of fewer than two).
 import { DEFAULT_MAX_LINE_BYTES, type ChatCommand } from '../../proto/index.js';
 import { hash32, Random } from '../model/random.js';
 import { namePrefix, usersOf, type UserSpec } from '../model/population.js';
@@ -13,6 +17,7 @@ import type { WorkerContext } from '../worker/worker-context.js';
 import { ChatLink } from './chat-link.js';
 import { formatStampText, parseStampText } from './chat-stamp.js';
 import { monoMs } from './clock.js';
+import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { Liveness } from './liveness.js';
 import { accountedSeq, pickReadyFriend } from './messaging.js';
@@ -58,15 +63,15 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   const users = specs.map((spec) => new ChatUser(spec, plan.seed));
   const byIndex = new Map(users.map((u) => [u.spec.index, u]));
   const prefix = namePrefix(plan.seed);
+  const runTag = hash32('run', task.runId);
   const groups = new Map<number, Group>();
   for (const u of users) {
-    // Names must hold no space [CHAT-LINE-2]: the prefix is base 36, the rest digits.
-    const g = groups.get(u.spec.group) ?? { name: `${prefix}-g${u.spec.group}`, members: [], unsettled: 0 };
+    // Names must hold no space [CHAT-LINE-2]: the prefixes are base 36, the rest digits.
+    const g = groups.get(u.spec.group) ?? { name: `${prefix}-${runTag.toString(36)}-g${u.spec.group}`, members: [], unsettled: 0 };
     g.members.push(u);
     g.unsettled++;
     groups.set(u.spec.group, g);
   }
-  const runTag = hash32('run', task.runId);
   const sendLedger = new DeliveryLedger('send', recorder);
   const broadcastLedger = new DeliveryLedger('broadcast', recorder);
   // One BROADCAST line carries one stamp, but the ledger counts per (sender, receiver) pair. A receiver
@@ -76,7 +81,8 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   const broadcastBase = new Map<number, number>();
   const pairKey = (from: number, to: number): number => from * plan.totalUsers + to;
   const scheduler = new Scheduler(monoMs);
-  const liveness = new Liveness(ctx);
+  const liveness = new Liveness(ctx, task.timeoutMs);
+  const connects = new ConnectTracker(recorder);
   const maxLineBytes = Math.max(DEFAULT_MAX_LINE_BYTES, plan.chatBytes + LINE_OVERHEAD_BYTES);
   let ending = false;
 
@@ -89,11 +95,14 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   const stamp = (from: number, to: number, seq: number, due: number): string =>
     formatStampText({ run: runTag, from, to, seq, scheduledMs: due, sentMs: monoMs() }, plan.chatBytes);
 
-  const fail = (u: ChatUser): void => {
+  const fail = (u: ChatUser, why: string): void => {
     if (u.phase === 'failed' || u.phase === 'leaving') return;
     const wasSettling = u.phase === 'connecting' || u.phase === 'login';
+    // A login in flight will not be confirmed now: unanswered, so login.sent adds up [D-METRICS].
+    if (u.phase === 'login') recorder.count('login', 'unanswered');
     u.phase = 'failed';
     u.awaitingSinceMs = null;
+    recorder.userFailed(why);
     u.link?.close();
     if (wasSettling) settle(u);
   };
@@ -110,14 +119,17 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     const online = group.members.filter((m) => m.phase === 'joining');
     const [leader, ...others] = online;
     if (!leader) return;
+    // Alone: no group to create (the original ignores a GROUP of one), nobody to broadcast to.
+    if (others.length === 0) { becomeReady(leader); return; }
     const now = monoMs();
     for (const m of online) m.member = true;
     for (const m of others) { m.phase = 'grouping'; m.awaitingSinceMs = now; }
     const marker = groupMarker(u.spec.group);
     leader.link!.send(
-      { command: 'GROUP', group: group.name, members: others.map((m) => m.spec.name) },
+      { command: 'GROUP', group: group.name, members: online.map((m) => m.spec.name) },
       ...others.map((m): ChatCommand => ({ command: 'SEND', name: m.spec.name, data: marker })),
     );
+    liveness.asked(leader.spec.target, now);
     becomeReady(leader);
   };
 
@@ -140,6 +152,7 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     if (!to) return;
     const seq = accountedSeq(ctx, sendLedger, 'send.e2e', u.spec.index, to.spec.index, due);
     u.link!.send({ command: 'SEND', name: to.spec.name, data: stamp(u.spec.index, to.spec.index, seq, due) });
+    liveness.asked(u.spec.target, monoMs());
   };
 
   /** `broadcast.e2e.sent` counts expected deliveries (one per other ready member), like `.ok` does. */
@@ -156,13 +169,12 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
       }
     }
     u.link!.send({ command: 'BROADCAST', group: group.name, data: stamp(u.spec.index, groupAddress(u.spec.group), seq, due) });
+    liveness.asked(u.spec.target, monoMs());
   };
 
   const onReceive = (u: ChatUser, from: string, data: string, now: number): void => {
-    // Any RECEIVE shows the target is still answering (what "stopped answering" is measured against).
-    liveness.replied(now);
     if (u.phase === 'login' && from === u.spec.name && data === loginMarker(u)) {
-      recorder.latency('login', now - u.loginSentMs, now - u.loginSentMs);
+      recorder.latency('login', now - u.loginSentMs, now - u.loginSentMs, now);
       u.phase = 'joining';
       u.awaitingSinceMs = null;
       u.counted = true;
@@ -193,24 +205,35 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     const localAddress = task.sourceAddresses.length > 0 ? task.sourceAddresses[u.spec.index % task.sourceAddresses.length] : undefined;
     u.phase = 'connecting';
     const started = monoMs();
+    const attempt = connects.begin(due, started);
     ChatLink.open({ ...target, localAddress, connectTimeoutMs: task.timeoutMs, maxLineBytes }).then((link) => {
       const now = monoMs();
-      recorder.latency('connect', now - due, now - started);
+      connects.connected(attempt, link, now);
       u.link = link;
-      liveness.opened();
+      liveness.opened(u.spec.target);
       ctx.status.connected++;
       // Actions that came due while the lines were handled go out now, not at the next timer tick.
       link.onLinesDone = () => scheduler.pump();
       link.onLine = (command) => {
-        // RECEIVE is the only line a server sends [CHAT-SEND-1]; anything else is ignored.
+        // Any line shows the target is still answering (what "stopped answering" is measured against).
+        liveness.answered(u.spec.target);
+        if (ending) return;
+        // RECEIVE is the only line a server sends [CHAT-SEND-1]: anything else is shown, like an
+        // IM frame nobody asked for.
         if (command.command === 'RECEIVE') onReceive(u, command.from, command.data, monoMs());
+        else recorder.badLine(`a ${command.command} line from the server`);
+      };
+      link.onBadLine = (kind) => {
+        liveness.answered(u.spec.target);
+        if (!ending) recorder.badLine(kind);
       };
       link.onClose = (reason) => {
         ctx.status.connected--;
         if (u.counted) { u.counted = false; ctx.status.loggedIn--; }
+        connects.closed(attempt);
         const expected = u.phase === 'leaving' || u.phase === 'failed' || ending;
-        liveness.closed(reason, expected);
-        if (!expected) fail(u);
+        liveness.closed(u.spec.target, reason, expected);
+        if (!expected) fail(u, `connection lost: ${reason}`);
       };
       // Connected after the run was stopped or ended: logoutAll has been or will be too late for it.
       if (ctx.stopping || ending) { u.phase = 'leaving'; link.close(); return; }
@@ -219,10 +242,11 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
       u.awaitingSinceMs = now;
       recorder.count('login', 'sent');
       link.send({ command: 'LOGIN', name: u.spec.name }, { command: 'SEND', name: u.spec.name, data: loginMarker(u) });
+      liveness.asked(u.spec.target, now);
     }, (err: NodeJS.ErrnoException) => {
       ctx.status.connectFailures++;
-      recorder.failed('connect', err.code ?? 'error');
-      fail(u);
+      connects.refused(attempt, err);
+      fail(u, `connect: ${err.code ?? err.message}`);
     });
   };
 
@@ -232,18 +256,18 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
     scheduler.at(at, (due) => start(u, due));
   }
   const sweep = setInterval(() => {
-    const deadline = monoMs() - task.timeoutMs;
-    const overdue = users.filter((u) => u.awaitingSinceMs !== null && u.awaitingSinceMs < deadline);
-    // Liveness before giving up on anyone: a confirmation or marker overdue while nothing at all came
-    // back for a whole timeout means the target stopped answering (exit 4), not that one user failed.
-    // Only overdue ones count, so a user arriving late in a long ramp-up is not judged by the quiet
-    // before it connected.
-    const oldest = overdue.reduce<number | null>((min, u) => (min === null || u.awaitingSinceMs! < min ? u.awaitingSinceMs : min), null);
-    if (!ending) liveness.check(oldest, task.timeoutMs);
-    for (const u of overdue) {
+    const now = monoMs();
+    // Liveness before giving up on anyone: nothing at all back from a target for a whole timeout
+    // after something was asked of it means it stopped answering (exit 4), not that one user failed.
+    liveness.check(now);
+    const deadline = now - task.timeoutMs;
+    for (const u of users) {
+      if (u.awaitingSinceMs === null || u.awaitingSinceMs >= deadline) continue;
       // A lost group marker has no op of its own in [D-METRICS]: the member just never becomes ready.
-      if (u.phase === 'login') recorder.count('login', 'timeouts');
-      fail(u);
+      if (u.phase === 'grouping') { fail(u, 'group marker never arrived'); continue; }
+      recorder.count('login', 'timeouts');
+      u.phase = 'connecting';   // its login is counted: fail() must not count it unanswered too
+      fail(u, 'login not confirmed in time');
     }
   }, TIMEOUT_SWEEP_MS);
 
@@ -252,6 +276,8 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   await ctx.sleepUntil(timeline.graceEndMs);
   ending = true;
   clearInterval(sweep);
+  for (const u of users) if (u.phase === 'login') { recorder.count('login', 'unanswered'); u.phase = 'failed'; }
+  connects.finish();
   sendLedger.settle();
   broadcastLedger.settle();
   await logoutAll(users, groups);

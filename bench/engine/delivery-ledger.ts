@@ -1,6 +1,6 @@
-// Chat delivery accounting for one worker: every chat sent in the measured window is expected once
-// at its receiver. Delivered, duplicated, reordered as they arrive; lost is what never arrived by the
-// end of the grace window. Sender and receiver live in the same worker, so the ledger is exact.
+// Delivery accounting for one worker: every chat (line, file) sent in the measured window is expected
+// once at its receiver. Delivered, duplicated, reordered, corrupted as they arrive; lost is what never
+// arrived by the end of the grace window. Sender and receiver live in the same worker, so it is exact.
 import type { DeliveryOp } from '../metrics/metric-names.js';
 import type { Recorder } from '../metrics/recorder.js';
 
@@ -13,7 +13,8 @@ interface Pair {
 export class DeliveryLedger {
   private readonly pairs = new Map<string, Pair>();
 
-  constructor(private readonly op: DeliveryOp, private readonly recorder: Recorder) {}
+  /** `ordered`: whether arrival order means anything (chats: yes; files, downloaded in parallel: no). */
+  constructor(private readonly op: DeliveryOp, private readonly recorder: Recorder, private readonly ordered = true) {}
 
   /** The sequence number for the next accounted chat from `from` to `to`. */
   nextSeq(from: number, to: number): number {
@@ -29,10 +30,18 @@ export class DeliveryLedger {
       return false;
     }
     pair.seen.add(seq);
-    if (seq < pair.highest) this.recorder.deliveryCount(this.op, 'reordered');
+    if (this.ordered && seq < pair.highest) this.recorder.deliveryCount(this.op, 'reordered');
     pair.highest = Math.max(pair.highest, seq);
     this.recorder.deliveryCount(this.op, 'delivered');
     return true;
+  }
+
+  /** It arrived, but not as sent (a file whose bytes differ): neither delivered nor lost. */
+  corrupted(from: number, to: number, seq: number): void {
+    const pair = this.pair(from, to);
+    if (seq < 1 || seq > pair.sent || pair.seen.has(seq)) return;
+    pair.seen.add(seq);
+    this.recorder.deliveryCount(this.op, 'corrupted');
   }
 
   /** At the end: whatever was sent and never seen is lost. */

@@ -1,34 +1,41 @@
 // The IM user scenario. Each simulated user is a state machine: connect, log in (registering first
 // when the user does not exist), befriend its group, fetch friends and the user list; then, until the
-// end, heartbeats at a fixed interval and chats, uploads, status changes, profile updates and file
-// lists at Poisson rates (open model); then the grace window, and logout.
-import { encodeMessageFrame, MessageId, ResultCode, UserStatus, decodeMessage, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
-import type { LatencyOp } from '../metrics/metric-names.js';
+// end, heartbeats at a fixed interval and chats, uploads to friends, status changes, profile updates
+// and file lists at Poisson rates (open model), its file list polled for what friends sent it, and
+// with --reconnect-rate a logout and a login again now and then; then the grace window, and logout.
+//
+// Counts add up [D-METRICS]: every request that expects a reply ends as ok, failed, timed out or
+// unanswered (its connection ended, or the run did, first); requests declared unanswered
+// (--unanswered) and those with no reply of their own (7, 9, 13) are only sent.
+import { MessageId, ResultCode, UserStatus, decodeMessage, encodeMessageFrame, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
+import type { LatencyOp, RequestOp } from '../metrics/metric-names.js';
+import { SETUP_OPS } from '../metrics/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
 import type { UsersPlan } from '../worker/task.js';
 import type { WorkerContext } from '../worker/worker-context.js';
 import { decodeStamp, encodeStamp } from './chat-stamp.js';
 import { monoMs } from './clock.js';
+import { ConnectTracker, type ConnectAttempt } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { FileTraffic } from './file-traffic.js';
 import { ImLink } from './im-link.js';
+import { codeName, loginRequest, refusalMessage, registerRequest, updateUserInfoRequest } from './im-wire.js';
 import { Liveness } from './liveness.js';
-import { accountedSeq, pickReadyFriend } from './messaging.js';
 import { PendingQueue } from './pending-queue.js';
 import { Scheduler } from './scheduler.js';
+import { StatusNotices } from './status-notices.js';
 
-const REPLY_OPS: Readonly<Record<number, LatencyOp>> = {
+const REPLY_OPS: Readonly<Record<number, RequestOp>> = {
   [MessageId.LoginResponse]: 'login', [MessageId.RegisterResponse]: 'register', [MessageId.GetFriendsResponse]: 'friends',
   [MessageId.UpdateUserInfoResponse]: 'userinfo', [MessageId.GetUserListResponse]: 'userlist', [MessageId.AddFriendsResponse]: 'addfriends',
   [MessageId.HeartbeatResponse]: 'heartbeat', [MessageId.UploadFileResponse]: 'upload', [MessageId.GetFileListResponse]: 'filelist',
 };
-/** Setup operations are recorded whenever they happen; the rest only inside the measured window. */
-const SETUP_OPS = new Set<LatencyOp>(['connect', 'login', 'register', 'addfriends', 'friends', 'userlist']);
-const CODE_NAMES = new Map<number, string>(Object.entries(ResultCode).map(([name, code]) => [code, name]));
+const NOTICES = new Set<number>([MessageId.UserOfflineNotice, MessageId.ChangeStatusNotice, MessageId.FriendChatNotice]);
 const TIMEOUT_SWEEP_MS = 100;
 const LOGOUT_WAIT_MS = 1000;
 
-type Phase = 'waiting' | 'connecting' | 'login' | 'register' | 'friends' | 'ready' | 'failed' | 'leaving';
+type Phase = 'waiting' | 'connecting' | 'login' | 'register' | 'friends' | 'ready' | 'away' | 'failed' | 'leaving';
 
 interface Group {
   members: ImUser[];
@@ -37,21 +44,22 @@ interface Group {
   befriending: number;
 }
 
-interface StatusSent {
-  status: number;
-  scheduledMs: number;
-  sentMs: number;
-}
-
 class ImUser {
   phase: Phase = 'waiting';
   link: ImLink | null = null;
+  attempt: ConnectAttempt | null = null;
   readonly pending = new PendingQueue();
   readonly random: Random;
   registered = false;
   /** Counted in ctx.status.loggedIn until its connection closes. */
   loggedIn = false;
+  /** Logins so far: what an earlier session scheduled stops when it ends. */
+  session = 0;
+  /** Has been ready once: away, it is a friend who will come back. */
+  wasReady = false;
   listsAwaited = 0;
+  uploads = 0;
+  nextFileListMs = Infinity;
   status: number = UserStatus.Online;
 
   constructor(readonly spec: UserSpec, seed: string) {
@@ -73,34 +81,49 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     groups.set(u.spec.group, g);
   }
   const runTag = hash32('run', task.runId);
+  const unansweredOps = new Set<string>(plan.unanswered);
   const ledger = new DeliveryLedger('chat', recorder);
-  const statusSent = new Map<number, StatusSent>();
+  const notices = new StatusNotices(recorder);
+  const files = new FileTraffic(ctx, runTag, plan.seed, plan.httpBase);
+  const connects = new ConnectTracker(recorder);
   const scheduler = new Scheduler(monoMs);
-  const liveness = new Liveness(ctx);
+  const liveness = new Liveness(ctx, task.timeoutMs);
   const taken = { scheduledMs: 0, sentMs: 0, timedOut: false };
+  const reconnecting = plan.reconnect.rate > 0;
   let ending = false;
 
   const measured = (op: LatencyOp, scheduledMs: number): boolean => SETUP_OPS.has(op) || ctx.inWindow(scheduledMs);
+  const loggedIn = (u: ImUser): boolean => u.phase === 'ready' || u.phase === 'friends';
 
   const request = <K extends MessageIdNumber>(u: ImUser, id: K, fields: MessageFields<K>, scheduledMs: number): void => {
     const replyId = id + 1;
     const op = REPLY_OPS[replyId]!;
     const now = monoMs();
-    u.pending.push(replyId, scheduledMs, now);
     u.link!.write(encodeMessageFrame(id, fields, task.layout));
     if (measured(op, scheduledMs)) recorder.count(op, 'sent');
+    // A request the target is said not to answer (the original never answers heartbeats) is only sent.
+    if (unansweredOps.has(op)) return;
+    u.pending.push(replyId, scheduledMs, now);
+    liveness.asked(u.spec.target, now);
   };
   const push = <K extends MessageIdNumber>(u: ImUser, id: K, fields: MessageFields<K>): void => {
     u.link!.write(encodeMessageFrame(id, fields, task.layout));
   };
+  /** What a user still waited for will not come: its connection ended, or the run did. */
+  const abandon = (u: ImUser): void => {
+    u.pending.drain((replyId, scheduledMs) => {
+      const op = REPLY_OPS[replyId]!;
+      if (measured(op, scheduledMs)) recorder.count(op, 'unanswered');
+    });
+  };
 
   const fail = (u: ImUser, why: string): void => {
-    if (u.phase === 'failed') return;
-    const wasSettling = u.phase !== 'ready' && u.phase !== 'friends';
+    if (u.phase === 'failed' || u.phase === 'leaving') return;
+    const wasSettling = !u.wasReady && u.phase !== 'friends' && u.phase !== 'ready';
     u.phase = 'failed';
+    recorder.userFailed(why);
     u.link?.close();
     if (wasSettling) settle(u);
-    void why;
   };
 
   /**
@@ -116,7 +139,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     const now = monoMs();
     group.befriending = online.length - 1;
     online.slice(0, -1).forEach((m, i) => {
-      request(m, MessageId.AddFriendsRequest, { UserIDList: online.slice(i + 1).map((f) => f.spec.name) }, now);
+      request(m, MessageId.AddFriendsRequest, { UserID: m.spec.name, UserIDList: online.slice(i + 1).map((f) => f.spec.name) }, now);
     });
   };
 
@@ -127,11 +150,12 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     request(u, MessageId.GetUserListRequest, { UserID: u.spec.name }, now);
   };
 
-  /** Heartbeats from login to the end of the run, whatever else the user is waiting for. */
+  /** Heartbeats from login to the end of the session, whatever else the user is waiting for. */
   const startHeartbeats = (u: ImUser): void => {
     const every = plan.heartbeatIntervalMs;
+    const session = u.session;
     const beat = (due: number, t: number): void => {
-      if (u.phase !== 'ready' && u.phase !== 'friends') return;
+      if (!loggedIn(u) || u.session !== session) return;
       health(due, t);
       request(u, MessageId.HeartbeatRequest, { UserID: u.spec.name }, due);
       scheduler.at(due + every, beat);
@@ -141,45 +165,81 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
 
   const becomeReady = (u: ImUser): void => {
     u.phase = 'ready';
+    u.wasReady = true;
     poisson(u, plan.rates.chat, (due) => sendChat(u, due));
-    poisson(u, plan.rates.upload, (due) => {
-      const size = plan.uploadBytes.min + u.random.below(plan.uploadBytes.max - plan.uploadBytes.min + 1);
-      request(u, MessageId.UploadFileRequest, { FromUserID: u.spec.name, fileName: `load-${u.spec.index}.bin`, Data: new Uint8Array(size) }, due);
-    });
+    poisson(u, plan.rates.upload, (due) => upload(u, due));
     poisson(u, plan.rates.status, (due) => changeStatus(u, due));
-    poisson(u, plan.rates.userInfo, (due) => request(u, MessageId.UpdateUserInfoRequest, { User: { NickName: `user ${u.spec.index}`, Signature: `at ${Math.round(due)}` } }, due));
-    poisson(u, plan.rates.fileList, (due) => request(u, MessageId.GetFileListRequest, { UserID: u.spec.name }, due));
+    poisson(u, plan.rates.userInfo, (due) => request(u, MessageId.UpdateUserInfoRequest, updateUserInfoRequest(u.spec, due), due));
+    poisson(u, plan.rates.fileList, (due) => request(u, MessageId.GetFileListRequest, { UserID: u.spec.name, UserType: 0 }, due));
+    // Logouts stop in time for the user to be back before the measured time ends.
+    if (reconnecting) poisson(u, plan.reconnect.rate, (due) => { if (due < timeline.measureEndMs - plan.reconnect.awayMs) goAway(u, due); });
+    if (plan.rates.upload > 0) u.nextFileListMs = monoMs() + u.random.next() * plan.fileListIntervalMs;
   };
 
   const health = (due: number, t: number): void => { if (ctx.inWindow(due)) ctx.health.started(due, t); };
 
+  /** Actions of one session of `u`: they stop when it is no longer ready, or a new session began. */
   const poisson = (u: ImUser, perSecond: number, act: (due: number) => void): void => {
-    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready', (due, t) => {
+    const session = u.session;
+    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready' && u.session === session, (due, t) => {
       health(due, t);
       act(due);
     });
   };
 
+  /** A friend to chat with: one that is ready, or with --reconnect-rate one away (the chat waits for its login). */
+  const chatPartner = (u: ImUser): ImUser | null => {
+    const candidates = u.spec.friends.map((i) => byIndex.get(i)!)
+      .filter((f) => f.phase === 'ready' || (reconnecting && f.wasReady && (f.phase === 'away' || f.phase === 'connecting' || f.phase === 'login')));
+    return candidates.length === 0 ? null : candidates[u.random.below(candidates.length)]!;
+  };
+
   const sendChat = (u: ImUser, due: number): void => {
-    const to = pickReadyFriend(u, byIndex);
+    const to = chatPartner(u);
     if (!to) return;
-    const seq = accountedSeq(ctx, ledger, 'chat.e2e', u.spec.index, to.spec.index, due);
-    const content = encodeStamp({ run: runTag, from: u.spec.index, to: to.spec.index, seq, scheduledMs: due, sentMs: monoMs() }, plan.chatBytes);
+    const away = to.phase !== 'ready';
+    const inWindow = ctx.inWindow(due);
+    if (inWindow) recorder.count(away ? 'chat.offline.e2e' : 'chat.e2e', 'sent');
+    const seq = inWindow ? ledger.nextSeq(u.spec.index, to.spec.index) : 0;
+    const now = monoMs();
+    const content = encodeStamp({ run: runTag, from: u.spec.index, to: to.spec.index, seq, scheduledMs: due, sentMs: now, toSession: to.session, away }, plan.chatBytes);
     push(u, MessageId.FriendChatRequest, { FromUserID: u.spec.name, ToUserID: to.spec.name, Content: content });
+    if (!away) liveness.asked(u.spec.target, now);
+  };
+
+  const upload = (u: ImUser, due: number): void => {
+    const friends = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
+    if (friends.length === 0) return;
+    const to = friends[u.random.below(friends.length)]!;
+    const size = plan.uploadBytes.min + u.random.below(plan.uploadBytes.max - plan.uploadBytes.min + 1);
+    request(u, MessageId.UploadFileRequest, files.upload(u.spec, to.spec, u.uploads++, size, due), due);
   };
 
   const changeStatus = (u: ImUser, due: number): void => {
     const choices = [UserStatus.QMe, UserStatus.Online, UserStatus.Away, UserStatus.Busy, UserStatus.DoNotDisturb].filter((s) => s !== u.status);
     u.status = choices[u.random.below(choices.length)]!;
-    if (ctx.inWindow(due)) recorder.count('status', 'sent');
-    statusSent.set(u.spec.index, { status: u.status, scheduledMs: due, sentMs: monoMs() });
+    const inWindow = ctx.inWindow(due);
+    if (inWindow) recorder.count('status', 'sent');
+    const now = monoMs();
+    const receivers = u.spec.friends.filter((i) => byIndex.get(i)!.phase === 'ready');
+    notices.expect(u.spec.index, u.status, receivers, due, now, inWindow);
     push(u, MessageId.ChangeStatusRequest, { UserID: u.spec.name, Status: u.status });
+    if (receivers.length > 0) liveness.asked(u.spec.target, now);
+  };
+
+  /** Logs out for a while (--reconnect-rate): a phone changing networks. Back after --away-time. */
+  const goAway = (u: ImUser, due: number): void => {
+    u.phase = 'away';
+    notices.forget(u.spec.index);
+    const link = u.link!;
+    push(u, MessageId.UserOfflineRequest, { UserID: u.spec.name });
+    // The server closes after a logout [IM-LOGOUT-1]; one that does not is closed for it.
+    setTimeout(() => { if (!link.closed) link.close(); }, LOGOUT_WAIT_MS).unref();
+    scheduler.at(due + plan.reconnect.awayMs, (back) => { if (u.phase === 'away' && !ending) start(u, back); });
   };
 
   const onReply = (u: ImUser, id: number, body: Uint8Array, now: number): void => {
     const op = REPLY_OPS[id]!;
-    if (!u.pending.take(id, taken)) return;
-    liveness.replied(now);
     // Only the Result matters here: a user list of a thousand users is not decoded a thousand times.
     const code = resultCodeOf(body) ?? ResultCode.Failure;
     // A first login answered UserNotExists is the probe before registering, not a failed login.
@@ -188,34 +248,28 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     if (record && probe) {
       recorder.retractSent(op);
     } else if (record) {
-      if (code === ResultCode.Success) recorder.latency(op, now - taken.scheduledMs, now - taken.sentMs);
-      else recorder.failed(op, CODE_NAMES.get(code) ?? `code ${code}`);
+      if (code === ResultCode.Success) recorder.latency(op, now - taken.scheduledMs, now - taken.sentMs, now);
+      else recorder.failed(op, codeName(code), refusalMessage(id, body));
     }
+    // Given up on (a timeout) while this reply was on its way: counted, and nothing more.
+    if (u.phase === 'failed' || u.phase === 'leaving') return;
     switch (id) {
       case MessageId.LoginResponse:
-        if (code === ResultCode.Success) {
-          u.phase = 'friends';
-          u.loggedIn = true;
-          ctx.status.loggedIn++;
-          startHeartbeats(u);
-          settle(u);
-        } else if (code === ResultCode.UserNotExists && !u.registered) {
+        if (code === ResultCode.Success) loginDone(u);
+        else if (code === ResultCode.UserNotExists && !u.registered) {
           u.phase = 'register';
           u.registered = true;
-          request(u, MessageId.RegisterRequest, { UserID: u.spec.name, Password: u.spec.password, NickName: `user ${u.spec.index}` }, now);
-        } else {
-          fail(u, `login: ${CODE_NAMES.get(code)}`);
-        }
+          request(u, MessageId.RegisterRequest, registerRequest(u.spec), now);
+        } else fail(u, `login: ${codeName(code)}`);
         break;
       case MessageId.RegisterResponse:
         if (code === ResultCode.Success || code === ResultCode.UserExists) {
           u.phase = 'login';
-          request(u, MessageId.LoginRequest, { UserID: u.spec.name, Password: u.spec.password, Status: UserStatus.Online }, now);
-        } else {
-          fail(u, `register: ${CODE_NAMES.get(code)}`);
-        }
+          request(u, MessageId.LoginRequest, loginRequest(u.spec), now);
+        } else fail(u, `register: ${codeName(code)}`);
         break;
       case MessageId.AddFriendsResponse: {
+        if (code !== ResultCode.Success) { fail(u, `addfriends: ${codeName(code)}`); }
         const group = groups.get(u.spec.group)!;
         if (--group.befriending === 0) for (const m of group.members) if (m.phase === 'friends') fetchLists(m);
         break;
@@ -224,21 +278,63 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
       case MessageId.GetUserListResponse:
         if (--u.listsAwaited === 0 && u.phase === 'friends' && !ending) becomeReady(u);
         break;
+      case MessageId.GetFileListResponse:
+        if (code === ResultCode.Success) files.listed(u.spec, body);
+        break;
+    }
+  };
+
+  const loginDone = (u: ImUser): void => {
+    u.loggedIn = true;
+    u.registered = true;
+    u.session++;
+    ctx.status.loggedIn++;
+    startHeartbeats(u);
+    if (!u.wasReady) {
+      u.phase = 'friends';
+      settle(u);
+    } else {
+      // Back from away: ready at once; a client fetches its friends again at every login.
+      becomeReady(u);
+      request(u, MessageId.GetFriendsRequest, { UserID: u.spec.name }, monoMs());
     }
   };
 
   const onNotice = (u: ImUser, id: number, body: Uint8Array, now: number): void => {
+    recorder.notice(id);
+    try {
+      readNotice(u, id, body, now);
+    } catch {
+      // A notice whose body does not decode carries nothing we can account: shown as unexpected.
+      recorder.unexpectedFrame(id);
+    }
+  };
+
+  const readNotice = (u: ImUser, id: number, body: Uint8Array, now: number): void => {
     if (id === MessageId.FriendChatNotice) {
-      if (ending) return;   // settled: a chat arriving now was counted lost and stays so
       const stamp = decodeStamp(decodeMessage(MessageId.FriendChatNotice, body).Content);
       if (!stamp || stamp.run !== runTag || stamp.to !== u.spec.index || stamp.seq === 0) return;
-      if (ledger.received(stamp.from, stamp.to, stamp.seq)) recorder.latency('chat.e2e', now - stamp.scheduledMs, now - stamp.sentMs);
+      // Sent while the receiver was away, or meant for an earlier session: it waited for this login.
+      const offline = stamp.away || stamp.toSession !== u.session;
+      if (offline && !stamp.away) { recorder.retractSent('chat.e2e'); recorder.count('chat.offline.e2e', 'sent'); }
+      if (ledger.received(stamp.from, stamp.to, stamp.seq)) recorder.latency(offline ? 'chat.offline.e2e' : 'chat.e2e', now - stamp.scheduledMs, now - stamp.sentMs);
     } else if (id === MessageId.ChangeStatusNotice) {
       const notice = decodeMessage(MessageId.ChangeStatusNotice, body);
       const sender = byName.get(notice.UserID);
-      const sent = sender && statusSent.get(sender.spec.index);
-      if (sent && sent.status === notice.Status && ctx.inWindow(sent.scheduledMs)) recorder.latency('status', now - sent.scheduledMs, now - sent.sentMs);
+      if (sender) notices.received(sender.spec.index, notice.Status, u.spec.index, now);
     }
+  };
+
+  const onFrame = (u: ImUser, id: number, body: Uint8Array): void => {
+    const now = monoMs();
+    liveness.answered(u.spec.target);
+    // Settled: what arrives now (logout notices, a late reply) is counted nowhere, lost stays lost.
+    if (ending) return;
+    const op = REPLY_OPS[id];
+    if (op !== undefined && u.pending.take(id, taken)) onReply(u, id, body, now);
+    else if (NOTICES.has(id)) onNotice(u, id, body, now);
+    // A reply to a request declared unanswered is harmless; anything else nobody asked for is shown.
+    else if (op === undefined || !unansweredOps.has(op)) recorder.unexpectedFrame(id);
   };
 
   const start = (u: ImUser, due: number): void => {
@@ -246,34 +342,33 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     const localAddress = task.sourceAddresses.length > 0 ? task.sourceAddresses[u.spec.index % task.sourceAddresses.length] : undefined;
     u.phase = 'connecting';
     const started = monoMs();
+    const attempt = (u.attempt = connects.begin(due, started));
     ImLink.open({ ...target, localAddress, layout: task.layout, maxBodyBytes: task.maxBodyBytes, connectTimeoutMs: task.timeoutMs }).then((link) => {
       const now = monoMs();
-      recorder.latency('connect', now - due, now - started);
+      connects.connected(attempt, link, now);
       u.link = link;
-      liveness.opened();
+      liveness.opened(u.spec.target);
       ctx.status.connected++;
       // Actions that came due while the replies were handled go out now, not at the next timer tick.
       link.onFramesDone = () => scheduler.pump();
-      link.onFrame = (id, body) => {
-        const t = monoMs();
-        if (REPLY_OPS[id] !== undefined) onReply(u, id, body, t);
-        else onNotice(u, id, body, t);
-      };
+      link.onFrame = (id, body) => onFrame(u, id, body);
       link.onClose = (reason) => {
         ctx.status.connected--;
         if (u.loggedIn) ctx.status.loggedIn--;
         u.loggedIn = false;
-        const expected = u.phase === 'leaving' || u.phase === 'failed' || ending;
-        liveness.closed(reason, expected);
-        if (!expected) fail(u, reason);
+        connects.closed(attempt);
+        abandon(u);
+        const expected = u.phase === 'leaving' || u.phase === 'failed' || u.phase === 'away' || ending;
+        liveness.closed(u.spec.target, reason, expected);
+        if (!expected) fail(u, `connection lost: ${reason}`);
       };
       // Connected after the end of the run (a slow connect): nothing left to do.
       if (ctx.stopping || ending || now >= timeline.measureEndMs) { u.phase = 'leaving'; link.close(); return; }
       u.phase = 'login';
-      request(u, MessageId.LoginRequest, { UserID: u.spec.name, Password: u.spec.password, Status: UserStatus.Online }, now);
+      request(u, MessageId.LoginRequest, loginRequest(u.spec), now);
     }, (err: NodeJS.ErrnoException) => {
       ctx.status.connectFailures++;
-      recorder.failed('connect', err.code ?? 'error');
+      connects.refused(attempt, err);
       fail(u, `connect: ${err.code ?? err.message}`);
     });
   };
@@ -285,25 +380,31 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   }
   const sweep = setInterval(() => {
     const now = monoMs();
-    let oldest: number | null = null;
     for (const u of users) {
       u.pending.expire(now - task.timeoutMs, (replyId, scheduledMs) => {
         const op = REPLY_OPS[replyId]!;
         if (measured(op, scheduledMs)) recorder.count(op, 'timeouts');
         if (u.phase !== 'ready') fail(u, `${op} timed out`);
       });
-      const sent = u.pending.oldestOutstandingSentMs();
-      if (sent !== null && (oldest === null || sent < oldest)) oldest = sent;
+      // The file list: polled in the measured window, and in the grace window while files are awaited.
+      if (u.phase === 'ready' && now >= u.nextFileListMs) {
+        u.nextFileListMs += plan.fileListIntervalMs;
+        if (now < timeline.measureEndMs || files.waitingFor(u.spec.index)) request(u, MessageId.GetFileListRequest, { UserID: u.spec.name, UserType: 0 }, now);
+      }
     }
-    if (!ending) liveness.check(oldest, task.timeoutMs);
+    liveness.check(now);
   }, TIMEOUT_SWEEP_MS);
 
   await scheduler.run(timeline.measureEndMs, () => ctx.stopping);
-  // Grace: no new actions; replies and deliveries still count.
+  // Grace: no new actions; replies, deliveries and downloads still count.
   await ctx.sleepUntil(timeline.graceEndMs);
   ending = true;
   clearInterval(sweep);
+  for (const u of users) abandon(u);
+  connects.finish();
   ledger.settle();
+  notices.settle();
+  files.settle();
   await logoutAll(users, push);
 }
 

@@ -1,5 +1,6 @@
 // What every generator-side connection shares, whatever its protocol: connecting with a timeout,
-// and a close that remembers why it happened (the run counts disconnects by reason).
+// whether the server ever answered on it, and a close that remembers why and by whom it happened
+// (the run counts disconnects by reason, and a close we did not ask for is an error [D-VERDICT]).
 import { connect, type Socket } from 'node:net';
 
 export interface ConnectOptions {
@@ -13,7 +14,8 @@ export interface ConnectOptions {
 /**
  * Every socket of this thread reads into this one buffer (net's `onread`): no Buffer per read and no
  * stream machinery per chunk, which is most of a small round trip's cost in Node. Safe because each
- * chunk is handled synchronously and the decoders copy what they keep past a read.
+ * chunk is handled synchronously and the decoders copy what they keep past a push (their contract,
+ * proto/frame-codec.ts and proto/line-splitter.ts); whatever a handler keeps longer, it copies.
  */
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
@@ -42,14 +44,23 @@ export function openSocket(options: ConnectOptions): Promise<OpenedSocket> {
   });
 }
 
-export class Link {
+export abstract class Link {
   closed = false;
   /** Why the connection ended, once it has. */
   closeReason = '';
+  /** Set by the first byte the server sends: a connection it accepts and closes at once never is. */
+  answered = false;
+  onFirstBytes: () => void = () => undefined;
   onClose: (reason: string) => void = () => undefined;
   private intentional = false;
+  readonly socket: Socket;
 
-  protected constructor(readonly socket: Socket) {
+  protected constructor(opened: OpenedSocket) {
+    const socket = (this.socket = opened.socket);
+    opened.onBytes = (chunk) => {
+      if (!this.answered) { this.answered = true; this.onFirstBytes(); }
+      this.receive(chunk);
+    };
     socket.on('error', (err: NodeJS.ErrnoException) => this.noteReason(err.code ?? err.message));
     socket.on('end', () => this.noteReason('closed by the server'));
     socket.on('close', () => {
@@ -57,6 +68,14 @@ export class Link {
       this.noteReason(this.intentional ? 'closed by the generator' : 'connection lost');
       this.onClose(this.closeReason);
     });
+  }
+
+  /** The bytes of one read, valid only until this returns. */
+  protected abstract receive(chunk: Buffer): void;
+
+  /** The connection ended without our asking: the server closed or reset it, or it failed on its bytes. */
+  get closedByPeer(): boolean {
+    return this.closed && !this.intentional;
   }
 
   /** Queues bytes; after the server's FIN the socket is not writable and a write would only raise an error. */

@@ -1,37 +1,58 @@
-// Notices when the target is gone: every connection lost, or no reply for a whole timeout while
-// requests wait. Either stops the run (exit 4) instead of letting it hang on a dead server.
+// Notices when a target is gone, each target on its own (with --target a,b, a dead b is found while a
+// answers): every connection to it lost, or nothing at all came back from it for a whole timeout after
+// something was asked of it. Either stops the run (exit 4) instead of letting it hang on a dead server.
+//
+// "Asked" is any request that expects a reply and any message that expects a delivery on a
+// connection to the same target (a chat to an online friend, a status change with online friends).
+// The clock starts at the first thing asked after the last answer, so it neither depends on when the
+// timeout sweep runs nor mistakes a quiet spell with nothing asked (a long ramp-up) for silence.
 import type { WorkerContext } from '../worker/worker-context.js';
-import { monoMs } from './clock.js';
+
+interface TargetState {
+  name: string;
+  open: number;
+  /** When the first thing still waiting for any answer was asked, since the last answer; null: none. */
+  askedSinceAnswerMs: number | null;
+}
 
 export class Liveness {
-  lastReplyMs = monoMs();
-  private open = 0;
+  private readonly targets: TargetState[];
 
-  constructor(private readonly ctx: WorkerContext) {}
-
-  opened(): void {
-    this.open++;
+  constructor(private readonly ctx: WorkerContext, private readonly timeoutMs: number) {
+    this.targets = ctx.task.targets.map((t) => ({ name: `${t.host}:${t.port}`, open: 0, askedSinceAnswerMs: null }));
   }
 
-  replied(now: number): void {
-    this.lastReplyMs = now;
+  opened(target: number): void {
+    this.targets[target]!.open++;
   }
 
-  /** A connection ended; `expected` when the generator ended it. */
-  closed(reason: string, expected: boolean): void {
-    this.open--;
+  /** Something went out to `target` that it must answer (or deliver). */
+  asked(target: number, nowMs: number): void {
+    const t = this.targets[target]!;
+    if (t.askedSinceAnswerMs === null) t.askedSinceAnswerMs = nowMs;
+  }
+
+  /** Anything came back from `target`: a reply, a notice, a line. */
+  answered(target: number): void {
+    this.targets[target]!.askedSinceAnswerMs = null;
+  }
+
+  /** A connection ended; `expected` when the generator ended it, or asked the server to (logout). */
+  closed(target: number, reason: string, expected: boolean): void {
+    const t = this.targets[target]!;
+    t.open--;
     if (expected) return;
     this.ctx.recorder.disconnected(reason);
-    if (this.open === 0) this.ctx.failTarget(`every connection lost (last: ${reason})`);
+    if (t.open === 0) this.ctx.failTarget(`every connection to ${t.name} lost (last: ${reason})`);
   }
 
-  /**
-   * Called periodically with the send time of the oldest request still waiting (null: none waits).
-   * The target stopped answering when that request and the last reply are both older than the
-   * timeout: a quiet spell with nothing asked (a long ramp-up) is not silence.
-   */
-  check(oldestWaitingSentMs: number | null, timeoutMs: number): void {
-    if (oldestWaitingSentMs === null) return;
-    if (monoMs() - Math.max(this.lastReplyMs, oldestWaitingSentMs) > timeoutMs) this.ctx.failTarget(`no reply for ${timeoutMs} ms`);
+  /** Called periodically, while the run still expects answers. */
+  check(nowMs: number): void {
+    for (const t of this.targets) {
+      if (t.askedSinceAnswerMs !== null && nowMs - t.askedSinceAnswerMs > this.timeoutMs) {
+        this.ctx.failTarget(`${t.name} stopped answering: nothing came back for ${Math.round(nowMs - t.askedSinceAnswerMs)} ms after a request (timeout ${this.timeoutMs} ms)`);
+        return;
+      }
+    }
   }
 }

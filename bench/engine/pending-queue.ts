@@ -78,7 +78,17 @@ export class PendingQueue {
     return n;
   }
 
-  clear(): void {
+  /**
+   * Empties the queue, calling `onUnanswered` for each request neither answered nor timed out (the run
+   * ended, or its connection did, before the reply came).
+   */
+  drain(onUnanswered: (replyId: number, scheduledMs: number) => void): void {
+    const capacity = this.scheduled.length;
+    for (let i = 0; i < this.size; i++) {
+      const at = (this.head + i) % capacity;
+      const awaited = this.awaited[at]!;
+      if (awaited > 0) onUnanswered(awaited, this.scheduled[at]!);
+    }
     this.head = 0;
     this.size = 0;
   }

@@ -6,6 +6,7 @@ import { MessageId, encodeFrame } from '../../proto/index.js';
 import type { WorkerContext } from '../worker/worker-context.js';
 import type { PingPlan } from '../worker/task.js';
 import { monoMs } from './clock.js';
+import { ConnectTracker } from './connect-tracker.js';
 import { ImLink } from './im-link.js';
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
@@ -13,6 +14,7 @@ import { PendingQueue } from './pending-queue.js';
 interface PingConnection {
   link: ImLink;
   pending: PendingQueue;
+  target: number;
 }
 
 const HEARTBEAT = 'heartbeat';
@@ -25,7 +27,11 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const connections: PingConnection[] = [];
   const reply = { scheduledMs: 0, sentMs: 0, timedOut: false };
   let sending = true;
-  const liveness = new Liveness(ctx);
+  const liveness = new Liveness(ctx, task.timeoutMs);
+  const connects = new ConnectTracker(recorder);
+  // Every outcome is counted like its request, by when it was due, so warm-up requests never show up
+  // against measured sends: sent = ok + timeouts + unanswered holds for the measured window [D-METRICS].
+  const unanswered = (scheduledMs: number): void => { if (ctx.inWindow(scheduledMs)) recorder.count(HEARTBEAT, 'unanswered'); };
   /** Open model: sends what has come due, run after each batch of replies. */
   let afterReplies: (() => void) | null = null;
 
@@ -33,13 +39,17 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
     const now = monoMs();
     c.pending.push(MessageId.HeartbeatResponse, scheduledMs, now);
     c.link.write(frame);
+    liveness.asked(c.target, now);
     if (ctx.inWindow(scheduledMs)) recorder.count(HEARTBEAT, 'sent');
   };
 
   const onReply = (c: PingConnection, id: number): void => {
-    if (id !== MessageId.HeartbeatResponse || !c.pending.take(id, reply)) return;
+    liveness.answered(c.target);
+    if (id !== MessageId.HeartbeatResponse || !c.pending.take(id, reply)) {
+      recorder.unexpectedFrame(id);
+      return;
+    }
     const now = monoMs();
-    liveness.replied(now);
     if (!reply.timedOut && ctx.inWindow(reply.scheduledMs)) recorder.latency(HEARTBEAT, now - reply.scheduledMs, now - reply.sentMs);
     // Closed model: the reply frees a slot for the next request.
     if (plan.model === 'closed' && sending) send(c, now);
@@ -49,29 +59,33 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const opening: Promise<void>[] = [];
   for (let i = 0; i < plan.connections; i++) {
     const global = plan.firstConnection + i;
-    const target = task.targets[global % task.targets.length]!;
+    const targetIndex = global % task.targets.length;
+    const target = task.targets[targetIndex]!;
     const localAddress = task.sourceAddresses.length > 0 ? task.sourceAddresses[global % task.sourceAddresses.length] : undefined;
     const at = timeline.startMs + (timeline.rampUpMs * i) / plan.connections;
     opening.push(ctx.sleepUntil(at).then(async () => {
       if (ctx.stopping) return;
       const started = monoMs();
+      const attempt = connects.begin(at, started);
       try {
         const link = await ImLink.open({ ...target, localAddress, layout: task.layout, maxBodyBytes: task.maxBodyBytes, connectTimeoutMs: task.timeoutMs });
-        const now = monoMs();
-        recorder.latency('connect', now - at, now - started);
-        const c: PingConnection = { link, pending: new PendingQueue(Math.max(16, plan.inflight * 2)) };
+        connects.connected(attempt, link, monoMs());
+        const c: PingConnection = { link, pending: new PendingQueue(Math.max(16, plan.inflight * 2)), target: targetIndex };
         link.onFrame = (id) => onReply(c, id);
         link.onFramesDone = () => afterReplies?.();
         link.onClose = (reason) => {
           ctx.status.connected--;
-          liveness.closed(reason, !sending);
+          connects.closed(attempt);
+          // What it still waited for will not come on this connection.
+          c.pending.drain((_id, scheduledMs) => unanswered(scheduledMs));
+          liveness.closed(targetIndex, reason, !sending);
         };
         connections.push(c);
-        liveness.opened();
+        liveness.opened(targetIndex);
         ctx.status.connected++;
       } catch (err) {
         ctx.status.connectFailures++;
-        recorder.failed('connect', (err as NodeJS.ErrnoException).code ?? 'error');
+        connects.refused(attempt, err as NodeJS.ErrnoException);
       }
     }));
   }
@@ -81,13 +95,12 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
   const timeoutSweep = setInterval(() => {
     const now = monoMs();
     for (const c of connections) {
-      c.pending.expire(now - task.timeoutMs, () => {
-        // Timeouts are counted like the requests: by when they were due.
-        recorder.count(HEARTBEAT, 'timeouts');
+      c.pending.expire(now - task.timeoutMs, (_id, scheduledMs) => {
+        if (ctx.inWindow(scheduledMs)) recorder.count(HEARTBEAT, 'timeouts');
         if (plan.model === 'closed' && sending && !c.link.closed) send(c, now);
       });
     }
-    if (sending) liveness.check(oldestWaiting(connections), task.timeoutMs);
+    liveness.check(now);
   }, TIMEOUT_SWEEP_MS);
 
   await ctx.sleepUntil(timeline.startMs + timeline.rampUpMs);
@@ -109,8 +122,9 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
     await new Promise((r) => setTimeout(r, 10));
   }
   clearInterval(timeoutSweep);
+  connects.finish();
   for (const c of connections) {
-    c.pending.expire(Number.POSITIVE_INFINITY, () => recorder.count(HEARTBEAT, 'timeouts'));
+    c.pending.drain((_id, scheduledMs) => unanswered(scheduledMs));
     c.link.close();
   }
 }
@@ -149,13 +163,4 @@ function openSchedule(ctx: WorkerContext, plan: PingPlan, connections: PingConne
     }
   };
   return { pump, run };
-}
-
-function oldestWaiting(connections: readonly PingConnection[]): number | null {
-  let oldest: number | null = null;
-  for (const c of connections) {
-    const sent = c.pending.oldestOutstandingSentMs();
-    if (sent !== null && (oldest === null || sent < oldest)) oldest = sent;
-  }
-  return oldest;
 }

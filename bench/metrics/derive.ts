@@ -1,22 +1,37 @@
-// Flat metric values [D-METRICS] from a run's operations and delivery accounting: what thresholds
-// are checked against and what the summary shows. Latencies in milliseconds.
+// Flat metric values [D-METRICS] from what a run measured: what thresholds are checked against and
+// what the summary shows. Latencies in milliseconds, rates per second.
 import { decodeHistogram, summarize } from './histogram.js';
-import { LATENCY_STATS } from './metric-names.js';
-import type { EncodedOp } from './recorder.js';
-import type { DeliveryCounter } from './metric-names.js';
+import { LATENCY_STATS, SETUP_OPS, type LatencyOp } from './metric-names.js';
+import type { RecorderSnapshot, Tally } from './recorder.js';
 
-export function deriveMetrics(
-  ops: Readonly<Record<string, EncodedOp>>,
-  delivery: Readonly<Record<string, Record<DeliveryCounter, number>>>,
-  measuredMs: number,
-): Record<string, number> {
+export type Measurements = Pick<RecorderSnapshot, 'ops' | 'delivery' | 'disconnects' | 'unexpectedFrames' | 'badLines' | 'downloadBytes'>;
+
+const total = (tally: Readonly<Tally>): number => Object.values(tally).reduce((n, v) => n + v, 0);
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+/**
+ * [D-VERDICT] `errors`: failed, timed-out and unanswered requests of every operation, lost and
+ * corrupted deliveries, frames under an unexpected id, bad lines, and connections the target closed
+ * or reset while the run still used them. `attempts`: the requests and deliveries that could have failed.
+ */
+export function errorCount(m: Measurements): { errors: number; attempts: number } {
+  let errors = total(m.disconnects) + total(m.unexpectedFrames) + total(m.badLines);
+  let attempts = 0;
+  for (const op of Object.values(m.ops)) {
+    errors += op.failed + op.timeouts + op.unanswered;
+    attempts += op.sent;
+  }
+  for (const d of Object.values(m.delivery)) errors += d.lost + d.corrupted;
+  return { errors, attempts };
+}
+
+export function deriveMetrics(m: Measurements, measuredMs: number): Record<string, number> {
   const metrics: Record<string, number> = {};
-  for (const [op, record] of Object.entries(ops)) {
-    metrics[`${op}.sent`] = record.sent;
-    metrics[`${op}.ok`] = record.ok;
-    metrics[`${op}.failed`] = record.failed;
-    metrics[`${op}.timeouts`] = record.timeouts;
-    metrics[`${op}.rate`] = measuredMs > 0 ? Math.round((record.ok / measuredMs) * 1000 * 100) / 100 : 0;
+  for (const [op, record] of Object.entries(m.ops)) {
+    for (const counter of ['sent', 'ok', 'failed', 'timeouts', 'unanswered'] as const) metrics[`${op}.${counter}`] = record[counter];
+    // Setup happens when it happens (a ramp-up, a login storm): its rate is over the span it took.
+    const span = SETUP_OPS.has(op as LatencyOp) && record.span ? Math.max(1, record.span.lastMs - record.span.firstMs) : measuredMs;
+    metrics[`${op}.rate`] = span > 0 ? round2((record.ok / span) * 1000) : 0;
     for (const [variant, encoded] of [['', record.corrected], ['_uncorrected', record.uncorrected]] as const) {
       const histogram = decodeHistogram(encoded);
       if (histogram.totalCount > 0) {
@@ -26,8 +41,12 @@ export function deriveMetrics(
       histogram.destroy();
     }
   }
-  for (const [op, counters] of Object.entries(delivery)) {
+  for (const [op, counters] of Object.entries(m.delivery)) {
     for (const [counter, value] of Object.entries(counters)) metrics[`${op}.${counter}`] = value;
   }
+  if (m.ops.download) metrics['download.throughput'] = measuredMs > 0 ? Math.round((m.downloadBytes / measuredMs) * 1000) : 0;
+  const { errors, attempts } = errorCount(m);
+  metrics.errors = errors;
+  metrics['errors.ratio'] = attempts > 0 ? errors / attempts : errors > 0 ? 1 : 0;
   return metrics;
 }

@@ -1,16 +1,28 @@
 // What one worker measures: per operation a corrected and an uncorrected histogram and counters, the
-// delivery accounting, disconnect reasons, and per-second intervals for the time series. Plain data
-// leaves it through snapshot() and takeInterval(); histograms leave encoded.
+// delivery accounting, and what tells why a run went wrong (failures by reason with the server's own
+// words, frames nobody asked for, bad lines, disconnects, users given up on). Plain data leaves it
+// through snapshot() and takeInterval(); histograms leave encoded.
 import { encodeHistogram, newHistogram, recordMicros, type Histogram } from './histogram.js';
-import type { Counter, DeliveryCounter, DeliveryOp, LatencyOp } from './metric-names.js';
+import { noDeliveries, type Counter, type DeliveryCounter, type DeliveryCounts, type DeliveryOp, type LatencyOp } from './metric-names.js';
+
+/** A few of the server's messages per failure reason are kept: enough to say why, never a flood. */
+export const FAILURE_SAMPLES = 3;
 
 export interface OpCounters {
   sent: number;
   ok: number;
   failed: number;
   timeouts: number;
+  unanswered: number;
   /** Failures by the server's result code name (or a local reason). */
   failedBy: Record<string, number>;
+  /** Up to FAILURE_SAMPLES distinct messages the server gave with each reason (Result.Msg). */
+  failureSamples: Record<string, string[]>;
+  /**
+   * From the first request sent to the last success, on the shared monotonic clock (ms), or null:
+   * setup operations get their rate over this span, not over the measured window.
+   */
+  span: { firstMs: number; lastMs: number } | null;
 }
 
 export interface EncodedOp extends OpCounters {
@@ -25,30 +37,49 @@ export interface IntervalOp {
   ok: number;
   failed: number;
   timeouts: number;
+  unanswered: number;
   /** Corrected latencies of this interval. */
   histogram: string;
 }
 
+/** Counts by a key: reason, message id, kind of bad line. */
+export type Tally = Record<string, number>;
+
 export interface RecorderSnapshot {
   ops: Record<string, EncodedOp>;
-  delivery: Record<string, Record<DeliveryCounter, number>>;
-  disconnects: Record<string, number>;
+  delivery: Record<string, DeliveryCounts>;
+  /** Connections the target closed or reset while the run still used them, by reason. */
+  disconnects: Tally;
+  /** Frames that were neither an awaited reply nor a known notice, by message id. */
+  unexpectedFrames: Tally;
+  /** Known notices received (8, 10, 14), by message id. */
+  notices: Tally;
+  /** CHAT/1.0 lines from the server that did not parse, by kind. */
+  badLines: Tally;
+  /** Users given up on, by reason. */
+  usersFailed: Tally;
+  /** Bytes of completed downloads of files sent in the measured window. */
+  downloadBytes: number;
 }
 
+type IntervalCounts = Omit<IntervalOp, 'histogram'>;
+const noCounts = (): IntervalCounts => ({ sent: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0 });
+
 class OpRecord {
-  readonly counters: OpCounters = { sent: 0, ok: 0, failed: 0, timeouts: 0, failedBy: {} };
+  readonly counters: OpCounters = { sent: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0, failedBy: {}, failureSamples: {}, span: null };
   readonly corrected = newHistogram();
   readonly uncorrected = newHistogram();
-  interval = { sent: 0, ok: 0, failed: 0, timeouts: 0 };
+  interval = noCounts();
   readonly intervalHistogram: Histogram = newHistogram();
 }
 
+const bump = (tally: Tally, key: string, n = 1): void => { tally[key] = (tally[key] ?? 0) + n; };
+
 export class Recorder {
   private readonly ops = new Map<LatencyOp, OpRecord>();
-  private readonly delivery = new Map<DeliveryOp, Record<DeliveryCounter, number>>();
-  private readonly disconnects: Record<string, number> = {};
-  /** False outside the measured window: counting stops, except for setup operations. */
-  measuring = false;
+  private readonly delivery = new Map<DeliveryOp, DeliveryCounts>();
+  private readonly tallies = { disconnects: {} as Tally, unexpectedFrames: {} as Tally, notices: {} as Tally, badLines: {} as Tally, usersFailed: {} as Tally };
+  private downloadBytes = 0;
 
   private op(op: LatencyOp): OpRecord {
     let record = this.ops.get(op);
@@ -56,54 +87,72 @@ export class Recorder {
     return record;
   }
 
-  count(op: LatencyOp, counter: Exclude<Counter, 'failed'>): void {
+  /** `sent` (also of the requests with no reply of their own), `timeouts`, `unanswered`. */
+  count(op: LatencyOp, counter: Exclude<Counter, 'failed' | 'ok'>, n = 1): void {
     const record = this.op(op);
-    record.counters[counter]++;
-    record.interval[counter]++;
+    record.counters[counter] += n;
+    record.interval[counter] += n;
   }
 
-  /** Takes back a `sent`: the request turned out to be a probe, not the operation (see im-users). */
+  /** Takes back a `sent`: the request turned out to be something else (a probe, another op). */
   retractSent(op: LatencyOp): void {
     const record = this.op(op);
     record.counters.sent--;
     record.interval.sent--;
   }
 
-  failed(op: LatencyOp, reason: string): void {
+  /** A failure, by `reason` (a result code name, an HTTP status, an error code), with the server's words. */
+  failed(op: LatencyOp, reason: string, message?: string): void {
     const record = this.op(op);
     record.counters.failed++;
     record.interval.failed++;
-    record.counters.failedBy[reason] = (record.counters.failedBy[reason] ?? 0) + 1;
+    bump(record.counters.failedBy, reason);
+    if (message) {
+      const samples = (record.counters.failureSamples[reason] ??= []);
+      if (samples.length < FAILURE_SAMPLES && !samples.includes(message)) samples.push(message);
+    }
   }
 
-  /** A success with its latency: from the scheduled time and from the send, in ms. */
-  latency(op: LatencyOp, fromScheduledMs: number, fromSentMs: number): void {
+  /**
+   * A success with its latency, from the scheduled time and from the send (ms). `atMs`, when given, is
+   * when it completed on the shared clock, which widens the op's span (see OpCounters.span).
+   */
+  latency(op: LatencyOp, fromScheduledMs: number, fromSentMs: number, atMs?: number): void {
     const record = this.op(op);
     record.counters.ok++;
     record.interval.ok++;
     recordMicros(record.corrected, fromScheduledMs * 1000);
     recordMicros(record.uncorrected, fromSentMs * 1000);
     recordMicros(record.intervalHistogram, fromScheduledMs * 1000);
+    if (atMs !== undefined) {
+      const span = record.counters.span;
+      const first = atMs - fromSentMs;
+      if (!span) record.counters.span = { firstMs: first, lastMs: atMs };
+      else { span.firstMs = Math.min(span.firstMs, first); span.lastMs = Math.max(span.lastMs, atMs); }
+    }
   }
 
   deliveryCount(op: DeliveryOp, counter: DeliveryCounter, n = 1): void {
     let record = this.delivery.get(op);
-    if (!record) this.delivery.set(op, (record = { delivered: 0, lost: 0, duplicated: 0, reordered: 0 }));
+    if (!record) this.delivery.set(op, (record = noDeliveries()));
     record[counter] += n;
   }
 
-  disconnected(reason: string): void {
-    this.disconnects[reason] = (this.disconnects[reason] ?? 0) + 1;
-  }
+  disconnected(reason: string): void { bump(this.tallies.disconnects, reason); }
+  unexpectedFrame(id: number): void { bump(this.tallies.unexpectedFrames, String(id)); }
+  notice(id: number): void { bump(this.tallies.notices, String(id)); }
+  badLine(kind: string): void { bump(this.tallies.badLines, kind); }
+  userFailed(reason: string): void { bump(this.tallies.usersFailed, reason); }
+  downloaded(bytes: number): void { this.downloadBytes += bytes; }
 
   /** The counts and histograms since the last call, and a fresh interval. */
   takeInterval(): Record<string, IntervalOp> {
     const out: Record<string, IntervalOp> = {};
     for (const [name, record] of this.ops) {
-      const { sent, ok, failed, timeouts } = record.interval;
-      if (sent + ok + failed + timeouts === 0) continue;
-      out[name] = { sent, ok, failed, timeouts, histogram: encodeHistogram(record.intervalHistogram) };
-      record.interval = { sent: 0, ok: 0, failed: 0, timeouts: 0 };
+      const i = record.interval;
+      if (i.sent === 0 && i.ok === 0 && i.failed === 0 && i.timeouts === 0 && i.unanswered === 0) continue;
+      out[name] = { ...i, histogram: encodeHistogram(record.intervalHistogram) };
+      record.interval = noCounts();
       record.intervalHistogram.reset();
     }
     return out;
@@ -112,11 +161,19 @@ export class Recorder {
   snapshot(): RecorderSnapshot {
     const ops: Record<string, EncodedOp> = {};
     for (const [name, record] of this.ops) {
-      ops[name] = { ...record.counters, failedBy: { ...record.counters.failedBy }, corrected: encodeHistogram(record.corrected), uncorrected: encodeHistogram(record.uncorrected) };
+      const c = record.counters;
+      ops[name] = {
+        ...c, failedBy: { ...c.failedBy }, failureSamples: structuredClone(c.failureSamples), span: c.span && { ...c.span },
+        corrected: encodeHistogram(record.corrected), uncorrected: encodeHistogram(record.uncorrected),
+      };
     }
     const delivery: RecorderSnapshot['delivery'] = {};
     for (const [name, record] of this.delivery) delivery[name] = { ...record };
-    return { ops, delivery, disconnects: { ...this.disconnects } };
+    const t = this.tallies;
+    return {
+      ops, delivery, disconnects: { ...t.disconnects }, unexpectedFrames: { ...t.unexpectedFrames }, notices: { ...t.notices },
+      badLines: { ...t.badLines }, usersFailed: { ...t.usersFailed }, downloadBytes: this.downloadBytes,
+    };
   }
 
   destroy(): void {

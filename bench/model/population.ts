@@ -20,8 +20,26 @@ export interface GroupRange {
   end: number;
 }
 
+/**
+ * Groups of `groupSize` consecutive users; a last group that would hold one user joins the group
+ * before it instead (`--users 11 --group-size 5`: 5 and 6), since a group of one has nobody to chat
+ * with, and a CHAT/1.0 group of one member is ignored by the original server.
+ */
 export function groupCount(users: number, groupSize: number): number {
-  return Math.ceil(users / groupSize);
+  const groups = Math.ceil(users / groupSize);
+  return groups > 1 && users % groupSize === 1 ? groups - 1 : groups;
+}
+
+/** The users of group `g`: [first, end). */
+export function groupMembers(g: number, users: number, groupSize: number): { first: number; end: number } {
+  const last = g === groupCount(users, groupSize) - 1;
+  return { first: g * groupSize, end: last ? users : Math.min(users, (g + 1) * groupSize) };
+}
+
+/** The users of groups [range.first, range.end): [first, end). */
+export function usersOfGroups(range: GroupRange, users: number, groupSize: number): { first: number; end: number } {
+  if (range.end <= range.first) return { first: 0, end: 0 };
+  return { first: groupMembers(range.first, users, groupSize).first, end: groupMembers(range.end - 1, users, groupSize).end };
 }
 
 /** The `index`-th of `parts` slices of whole groups. */
@@ -42,7 +60,8 @@ export function usersOf(range: GroupRange, users: number, groupSize: number, see
   const specs: UserSpec[] = [];
   for (let g = range.first; g < range.end; g++) {
     const members: number[] = [];
-    for (let i = g * groupSize; i < Math.min(users, (g + 1) * groupSize); i++) members.push(i);
+    const { first, end } = groupMembers(g, users, groupSize);
+    for (let i = first; i < end; i++) members.push(i);
     for (const index of members) {
       specs.push({
         index,

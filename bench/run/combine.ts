@@ -1,8 +1,9 @@
 // Exact merging of what several workers, processes or shards measured: counters summed, histograms
 // added, time series added second by second. The same code serves all three levels.
 import { encodeHistogram, mergeEncoded } from '../metrics/histogram.js';
-import type { DeliveryCounter } from '../metrics/metric-names.js';
-import type { EncodedOp, IntervalOp } from '../metrics/recorder.js';
+import { FAILURE_SAMPLES } from '../metrics/recorder.js';
+import { noDeliveries, type DeliveryCounts } from '../metrics/metric-names.js';
+import type { EncodedOp, IntervalOp, OpCounters, RecorderSnapshot } from '../metrics/recorder.js';
 import type { SecondSample } from './result.js';
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
@@ -19,11 +20,10 @@ export function combineOps(parts: readonly Readonly<Record<string, EncodedOp>>[]
     const corrected = mergeEncoded(present.map((op) => op.corrected));
     const uncorrected = mergeEncoded(present.map((op) => op.uncorrected));
     out[name] = {
-      sent: present.reduce((n, op) => n + op.sent, 0),
-      ok: present.reduce((n, op) => n + op.ok, 0),
-      failed: present.reduce((n, op) => n + op.failed, 0),
-      timeouts: present.reduce((n, op) => n + op.timeouts, 0),
+      ...sumCounters(present),
       failedBy,
+      failureSamples: combineSamples(present.map((op) => op.failureSamples)),
+      span: combineSpans(present.map((op) => op.span)),
       corrected: encodeHistogram(corrected),
       uncorrected: encodeHistogram(uncorrected),
     };
@@ -33,15 +33,53 @@ export function combineOps(parts: readonly Readonly<Record<string, EncodedOp>>[]
   return out;
 }
 
-export function combineDelivery(parts: readonly Readonly<Record<string, Record<DeliveryCounter, number>>>[]): Record<string, Record<DeliveryCounter, number>> {
-  const out: Record<string, Record<DeliveryCounter, number>> = {};
+type Counts = Pick<OpCounters, 'sent' | 'ok' | 'failed' | 'timeouts' | 'unanswered'>;
+
+function sumCounters(parts: readonly Counts[]): Counts {
+  const out: Counts = { sent: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0 };
+  for (const p of parts) {
+    out.sent += p.sent; out.ok += p.ok; out.failed += p.failed; out.timeouts += p.timeouts; out.unanswered += p.unanswered;
+  }
+  return out;
+}
+
+function combineSamples(parts: readonly Readonly<Record<string, string[]>>[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
   for (const part of parts) {
-    for (const [op, counters] of Object.entries(part)) {
-      const into = (out[op] ??= { delivered: 0, lost: 0, duplicated: 0, reordered: 0 });
-      addCounts(into, counters);
+    for (const [reason, messages] of Object.entries(part)) {
+      const into = (out[reason] ??= []);
+      for (const m of messages) if (into.length < FAILURE_SAMPLES && !into.includes(m)) into.push(m);
     }
   }
   return out;
+}
+
+function combineSpans(parts: readonly (OpCounters['span'])[]): OpCounters['span'] {
+  const spans = parts.filter((s): s is NonNullable<OpCounters['span']> => s !== null);
+  if (spans.length === 0) return null;
+  return { firstMs: Math.min(...spans.map((s) => s.firstMs)), lastMs: Math.max(...spans.map((s) => s.lastMs)) };
+}
+
+export function combineDelivery(parts: readonly Readonly<Record<string, DeliveryCounts>>[]): Record<string, DeliveryCounts> {
+  const out: Record<string, DeliveryCounts> = {};
+  for (const part of parts) {
+    for (const [op, counters] of Object.entries(part)) addCounts((out[op] ??= noDeliveries()), counters);
+  }
+  return out;
+}
+
+/** Everything several recorders measured, as one. */
+export function combineSnapshots(parts: readonly Omit<RecorderSnapshot, never>[]): RecorderSnapshot {
+  return {
+    ops: combineOps(parts.map((p) => p.ops)),
+    delivery: combineDelivery(parts.map((p) => p.delivery)),
+    disconnects: combineCounts(parts.map((p) => p.disconnects)),
+    unexpectedFrames: combineCounts(parts.map((p) => p.unexpectedFrames)),
+    notices: combineCounts(parts.map((p) => p.notices)),
+    badLines: combineCounts(parts.map((p) => p.badLines)),
+    usersFailed: combineCounts(parts.map((p) => p.usersFailed)),
+    downloadBytes: parts.reduce((n, p) => n + p.downloadBytes, 0),
+  };
 }
 
 export function combineCounts(parts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
@@ -56,13 +94,7 @@ export function combineIntervalOps(parts: readonly Readonly<Record<string, Inter
   for (const name of [...names].sort()) {
     const present = parts.map((p) => p[name]).filter((op): op is IntervalOp => op !== undefined);
     const histogram = mergeEncoded(present.map((op) => op.histogram));
-    out[name] = {
-      sent: present.reduce((n, op) => n + op.sent, 0),
-      ok: present.reduce((n, op) => n + op.ok, 0),
-      failed: present.reduce((n, op) => n + op.failed, 0),
-      timeouts: present.reduce((n, op) => n + op.timeouts, 0),
-      histogram: encodeHistogram(histogram),
-    };
+    out[name] = { ...sumCounters(present), histogram: encodeHistogram(histogram) };
     histogram.destroy();
   }
   return out;

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { LoadConfig } from '../config/load-config.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import { evaluateThresholds, type Threshold } from '../metrics/thresholds.js';
-import { combineCounts, combineDelivery, combineOps, combineTimeSeries } from './combine.js';
+import { combineSnapshots, combineTimeSeries } from './combine.js';
 import { decideOutcome } from './outcome.js';
 import { LOAD_SCHEMA_VERSION, type LoadResult } from './result.js';
 
@@ -26,11 +26,14 @@ export const SAME_RUN_FIELDS = ['scenario', 'protocol', 'users', 'durationMs', '
 // Only what merging reads is checked: a file that passes can be merged without a TypeError, and a
 // file that does not gets a message naming the field instead of a stack trace.
 const count = z.number().int().nonnegative();
+const tally = z.record(z.string(), count);
 const encodedOp = z.object({
-  sent: z.number().int(), ok: count, failed: count, timeouts: count,
-  failedBy: z.record(z.string(), count), corrected: z.string(), uncorrected: z.string(),
+  sent: z.number().int(), ok: count, failed: count, timeouts: count, unanswered: count,
+  failedBy: tally, failureSamples: z.record(z.string(), z.array(z.string())),
+  span: z.object({ firstMs: z.number(), lastMs: z.number() }).nullable(),
+  corrected: z.string(), uncorrected: z.string(),
 });
-const intervalOp = z.object({ sent: z.number().int(), ok: count, failed: count, timeouts: count, histogram: z.string() });
+const intervalOp = z.object({ sent: z.number().int(), ok: count, failed: count, timeouts: count, unanswered: count, histogram: z.string() });
 const resultShape = z.object({
   runId: z.string(),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -40,7 +43,7 @@ const resultShape = z.object({
   config: z.object({
     scenario: z.enum(['users', 'ping']), targets: z.array(z.object({ host: z.string(), port: z.number() })), protocol: z.enum(['im', 'chat']), users: count, durationMs: z.number(),
     seed: z.string(), groupSize: count, inflight: z.number().nullable(), workers: count, processes: count,
-    overload: z.object({ lateStartMs: z.number(), lateShare: z.number(), eventLoopP99Ms: z.number() }),
+    overload: z.object({ lateStartMs: z.number(), lateShare: z.number(), minLateActions: z.number(), eventLoopP99Ms: z.number() }),
     shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }),
   }),
   targetScryptCost: z.number().nullable(),
@@ -48,8 +51,13 @@ const resultShape = z.object({
   status: z.enum(['passed', 'thresholds-crossed', 'interrupted', 'target-failed', 'overloaded', 'unreachable']),
   reasons: z.array(z.string()),
   ops: z.record(z.string(), encodedOp),
-  delivery: z.record(z.string(), z.object({ delivered: count, lost: count, duplicated: count, reordered: count })),
-  disconnects: z.record(z.string(), count),
+  delivery: z.record(z.string(), z.object({ delivered: count, lost: count, duplicated: count, reordered: count, corrupted: count })),
+  disconnects: tally,
+  unexpectedFrames: tally,
+  notices: tally,
+  badLines: tally,
+  usersFailed: tally,
+  downloadBytes: count,
   timeSeries: z.array(z.object({ second: z.number().int(), ops: z.record(z.string(), intervalOp) })),
   generator: z.object({
     workers: z.array(z.object({
@@ -151,11 +159,10 @@ function targetFailures(parts: readonly LoadResult[], label: (p: LoadResult) => 
  */
 function combineResults(parts: readonly LoadResult[], config: LoadConfig, label: (p: LoadResult) => string): Omit<LoadResult, 'runId' | 'shards'> {
   const first = parts[0]!;
-  const ops = combineOps(parts.map((p) => p.ops));
-  const delivery = combineDelivery(parts.map((p) => p.delivery));
+  const measured = combineSnapshots(parts);
   // The parts ran at the same time: the run lasted as long as the longest, and rates are per second of that.
   const measuredMs = Math.max(...parts.map((p) => p.measuredMs));
-  const metrics = deriveMetrics(ops, delivery, measuredMs);
+  const metrics = deriveMetrics(measured, measuredMs);
   const thresholds = evaluateThresholds(config.thresholds, metrics);
 
   // Renumbered across parts so that "worker 3" in an overload reason names one worker, not one per part.
@@ -185,9 +192,7 @@ function combineResults(parts: readonly LoadResult[], config: LoadConfig, label:
     status: outcome.status,
     exitCode: outcome.exitCode,
     reasons: outcome.reasons,
-    ops,
-    delivery,
-    disconnects: combineCounts(parts.map((p) => p.disconnects)),
+    ...measured,
     metrics,
     timeSeries: combineTimeSeries(parts.map((p) => p.timeSeries)),
     generator: {

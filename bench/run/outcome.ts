@@ -25,8 +25,10 @@ export function overloadReasons(config: Pick<LoadConfig, 'scenario' | 'inflight'
   const reasons: string[] = [];
   const scheduled = workers.reduce((n, w) => n + w.actionsScheduled, 0);
   const late = workers.reduce((n, w) => n + w.lateStarts, 0);
-  if (scheduled > 0 && late / scheduled > config.overload.lateShare) {
-    reasons.push(`${late} of ${scheduled} actions (${((late / scheduled) * 100).toFixed(1)}%) started over ${config.overload.lateStartMs} ms late (limit ${(config.overload.lateShare * 100).toFixed(1)}%)`);
+  // [D-OVERLOAD]: a handful of late actions says nothing (one of 69 is 1.4%); it takes both a count and a share.
+  const { lateShare, minLateActions, lateStartMs } = config.overload;
+  if (scheduled > 0 && late >= minLateActions && late / scheduled > lateShare) {
+    reasons.push(`${late} of ${scheduled} actions (${((late / scheduled) * 100).toFixed(1)}%) started over ${lateStartMs} ms late (limits: ${minLateActions} actions and ${(lateShare * 100).toFixed(1)}%)`);
   }
   for (const w of workers) {
     if (w.eventLoopDelay.p99 > config.overload.eventLoopP99Ms) {
@@ -44,8 +46,18 @@ export function decideOutcome(config: LoadConfig, facts: RunFacts): { status: Ru
   if (facts.targetFailure) { codes.push(EXIT.targetFailed); reasons.push(`the target failed mid-run: ${facts.targetFailure}`); }
   const overload = overloadReasons(config, facts.workers);
   if (overload.length > 0) { codes.push(EXIT.overloaded); reasons.push(...overload.map((r) => `generator overloaded: ${r}`)); }
-  const crossed = facts.thresholds.filter((t) => !t.passed);
-  if (crossed.length > 0) { codes.push(EXIT.thresholdCrossed); reasons.push(...crossed.map((t) => `threshold crossed: ${t.threshold} (measured ${t.actual ?? 'nothing'})`)); }
+  // A run that never started measured nothing: its thresholds cannot hold, and saying so adds nothing.
+  const crossed = facts.unreachable ? [] : facts.thresholds.filter((t) => !t.passed);
+  if (crossed.length > 0) { codes.push(EXIT.thresholdCrossed); reasons.push(...crossed.map((t) => `threshold crossed: ${t.threshold} (${t.note ?? `measured ${t.actual}`})`)); }
   const exitCode = worstExit(codes);
   return { status: STATUS[exitCode] ?? 'passed', exitCode, reasons };
+}
+
+/**
+ * A result judged again after the final probe found the target dead [D-VERDICT]: exit 4 joins the
+ * codes (and wins over 5 and 99, as [D-EXIT] orders them).
+ */
+export function withLateTargetFailure<R extends { status: RunStatus; exitCode: number; reasons: string[] }>(result: R, problem: string): R {
+  const exitCode = worstExit([result.exitCode as ExitCode, EXIT.targetFailed]);
+  return { ...result, exitCode, status: STATUS[exitCode] ?? result.status, reasons: [...result.reasons, `the target failed after the measured time (final probe): ${problem}`] };
 }

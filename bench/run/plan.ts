@@ -1,6 +1,6 @@
 // Splits a run among this process's workers: whole shares of connections (ping) and of the rate.
 import type { LoadConfig } from '../config/load-config.js';
-import { groupCount, groupSlice } from '../model/population.js';
+import { groupCount, groupSlice, usersOfGroups } from '../model/population.js';
 import type { PingPlan, UsersPlan } from '../worker/task.js';
 
 /** The `index`-th of `parts` near-equal shares of `total` items: [first, count]. */
@@ -49,6 +49,10 @@ export function usersPlans(config: LoadConfig, groups: { first: number; end: num
       rates: { ...config.rates },
       chatBytes: config.chatBytes,
       uploadBytes: { ...config.uploadBytes },
+      unanswered: [...config.unanswered],
+      fileListIntervalMs: config.fileListIntervalMs,
+      httpBase: config.httpBase,
+      reconnect: { ...config.reconnect },
     };
   });
 }
@@ -71,5 +75,6 @@ export function processConnections(config: LoadConfig): [number, number] {
 export function shardConnections(config: LoadConfig): number {
   if (config.scenario === 'ping') return share(config.users, config.shard.count, config.shard.index - 1)[1];
   const groups = groupSlice(groupCount(config.users, config.groupSize), config.shard.count, config.shard.index - 1);
-  return Math.min(config.users, groups.end * config.groupSize) - groups.first * config.groupSize;
+  const members = usersOfGroups(groups, config.users, config.groupSize);
+  return members.end - members.first;
 }

@@ -2,11 +2,15 @@
 // encoded histograms and the per-second time series. Written by `load --out`, read by `merge`.
 import type { LoadConfig } from '../config/load-config.js';
 import type { ThresholdOutcome } from '../metrics/thresholds.js';
-import type { EncodedOp, IntervalOp } from '../metrics/recorder.js';
-import type { DeliveryCounter } from '../metrics/metric-names.js';
+import type { EncodedOp, IntervalOp, Tally } from '../metrics/recorder.js';
+import type { DeliveryCounts } from '../metrics/metric-names.js';
 import type { WorkerHealth } from '../worker/task.js';
 
-export const LOAD_SCHEMA_VERSION = 1;
+/**
+ * 2: `unanswered` and `span` per op, failure samples, unexpected frames, notices, bad lines, users
+ * failed, download bytes; thresholds mark the default one.
+ */
+export const LOAD_SCHEMA_VERSION = 2;
 
 export type RunStatus = 'passed' | 'thresholds-crossed' | 'interrupted' | 'target-failed' | 'overloaded' | 'unreachable';
 
@@ -42,8 +46,19 @@ export interface LoadResult {
   /** Why the status is what it is, in words. */
   reasons: string[];
   ops: Record<string, EncodedOp>;
-  delivery: Record<string, Record<DeliveryCounter, number>>;
-  disconnects: Record<string, number>;
+  delivery: Record<string, DeliveryCounts>;
+  /** Connections the target closed or reset while the run still used them, by reason. */
+  disconnects: Tally;
+  /** Frames that were neither an awaited reply nor a known notice, by message id. */
+  unexpectedFrames: Tally;
+  /** Known notices received (8, 10, 14), by message id. */
+  notices: Tally;
+  /** CHAT/1.0 lines from the server that did not parse, by kind. */
+  badLines: Tally;
+  /** Users given up on, by reason. */
+  usersFailed: Tally;
+  /** Bytes of the completed downloads of files uploaded in the measured window. */
+  downloadBytes: number;
   metrics: Record<string, number>;
   timeSeries: SecondSample[];
   generator: {

@@ -9,11 +9,10 @@ import { monoMs } from '../engine/clock.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
 import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
-import { combineCounts, combineDelivery, combineOps } from './combine.js';
+import { combineSnapshots } from './combine.js';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { decideOutcome } from './outcome.js';
 import { pingPlans, processConnections, processGroups, usersPlans } from './plan.js';
-import { unreachableTargets } from './preflight.js';
 import { LOAD_SCHEMA_VERSION, type LoadResult, type SecondSample } from './result.js';
 import { TimeSeriesCollector } from './time-series.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
@@ -52,16 +51,22 @@ const READY_TIMEOUT_MS = 30_000;
 /** Between the last worker being ready and the first connection. */
 const START_DELAY_MS = 50;
 
-export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<LoadResult> {
-  const runId = `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
-  const startedAt = new Date().toISOString();
-  const loadStart = loadavg();
-  const cpuStart = process.cpuUsage();
-  const wallStart = monoMs();
-  const base = { runId, startedAt, loadStart, cpuStart, wallStart };
+type RunBase = { runId: string; startedAt: string; loadStart: number[]; cpuStart: NodeJS.CpuUsage; wallStart: number };
 
-  const unreachable = await unreachableTargets(config.targets, config.timeoutMs);
-  if (unreachable.length > 0) return finish(config, hooks, base, [], [], unreachable.join('; '), false, 0);
+function runBase(): RunBase {
+  const runId = `${new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${randomBytes(4).toString('hex')}`;
+  return { runId, startedAt: new Date().toISOString(), loadStart: loadavg(), cpuStart: process.cpuUsage(), wallStart: monoMs() };
+}
+
+/** The result of a run that never started: the target was unusable (the preflight says why), exit 3. */
+export function unusableResult(config: LoadConfig, hooks: Pick<RunHooks, 'version' | 'targetScryptCost'>, reason: string): LoadResult {
+  return finish(config, hooks, runBase(), [], [], reason, false, 0);
+}
+
+/** Runs the load in this process. The preflight is the caller's (see cli/load-command.ts), once for every process. */
+export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<LoadResult> {
+  const base = runBase();
+  const { runId } = base;
 
   const plans = config.scenario === 'ping'
     ? pingPlans(config, ...processConnections(config))
@@ -96,7 +101,7 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
       } else if (message.kind === 'progress') {
         hooks.onWorkerProgress?.(message);
         statuses[w] = message.status;
-        for (const op of Object.values(message.ops)) errors += op.failed + op.timeouts;
+        for (const op of Object.values(message.ops)) errors += op.failed + op.timeouts + op.unanswered;
         const completed = series.add(message);
         if (completed) lastSecond = completed;
         if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors));
@@ -143,7 +148,7 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   // Every worker has returned: a run stopped early measured only until now.
   const measuredMs = Math.max(0, Math.min(monoMs(), timeline.measureEndMs) - timeline.measureStartMs);
   const nothingConnected = results.every((r) => (r.snapshot.ops.connect?.ok ?? 0) === 0) && !interrupted
-    ? 'no connection to the target could be opened' : null;
+    ? `no connection to the target could be opened${describeConnectFailures(results)}` : null;
   return finish(config, hooks, base, results, series.series(), nothingConnected, interrupted, measuredMs);
 }
 
@@ -171,19 +176,30 @@ export function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], 
   return { elapsedMs: Math.max(0, now - timeline.startMs), phase, status, lastSecond, errors };
 }
 
+/** Why connects failed, for a run in which none succeeded: ` (ECONNREFUSED 20)`. */
+function describeConnectFailures(results: readonly WorkerResult[]): string {
+  const by: Record<string, number> = {};
+  for (const r of results) {
+    const op = r.snapshot.ops.connect;
+    for (const [reason, n] of Object.entries(op?.failedBy ?? {})) by[reason] = (by[reason] ?? 0) + n;
+    if (op?.timeouts) by['timed out'] = (by['timed out'] ?? 0) + op.timeouts;
+  }
+  const parts = Object.entries(by).map(([reason, n]) => `${reason} ${n}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
+}
+
 function finish(
   config: LoadConfig,
-  hooks: RunHooks,
-  base: { runId: string; startedAt: string; loadStart: number[]; cpuStart: NodeJS.CpuUsage; wallStart: number },
+  hooks: Pick<RunHooks, 'version' | 'targetScryptCost'>,
+  base: RunBase,
   results: readonly WorkerResult[],
   timeSeries: SecondSample[],
   unreachable: string | null,
   interrupted: boolean,
   measuredMs: number,
 ): LoadResult {
-  const ops = combineOps(results.map((r) => r.snapshot.ops));
-  const delivery = combineDelivery(results.map((r) => r.snapshot.delivery));
-  const metrics = deriveMetrics(ops, delivery, measuredMs);
+  const measured = combineSnapshots(results.map((r) => r.snapshot));
+  const metrics = deriveMetrics(measured, measuredMs);
   const thresholds = evaluateThresholds(config.thresholds, metrics);
   const workers = results.map((r) => r.health);
   const targetFailure = results.find((r) => r.targetFailure)?.targetFailure ?? null;
@@ -211,9 +227,7 @@ function finish(
     status: outcome.status,
     exitCode: outcome.exitCode,
     reasons: outcome.reasons,
-    ops,
-    delivery,
-    disconnects: combineCounts(results.map((r) => r.snapshot.disconnects)),
+    ...measured,
     metrics,
     timeSeries,
     generator: {

@@ -46,6 +46,12 @@ export interface UsersPlan {
   rates: LoadConfig['rates'];
   chatBytes: number;
   uploadBytes: LoadConfig['uploadBytes'];
+  /** Requests the target is not expected to answer (--unanswered): sent, never timed. */
+  unanswered: LoadConfig['unanswered'];
+  fileListIntervalMs: number;
+  /** --http: where files are downloaded from instead of the server's URL. */
+  httpBase: string | null;
+  reconnect: LoadConfig['reconnect'];
 }
 
 export interface WorkerTask {
