@@ -38,6 +38,7 @@ const name = (t: Endpoint): string => `${t.host}:${t.port}`;
 function exchange(target: Endpoint, timeoutMs: number, hello: string | Uint8Array, judge: (chunk: Buffer) => ProbeOutcome | null): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
     let done = false;
+    let connected = false;
     const socket: Socket = connect({ host: target.host, port: target.port });
     const finish = (outcome: ProbeOutcome): void => {
       if (done) return;
@@ -46,13 +47,13 @@ function exchange(target: Endpoint, timeoutMs: number, hello: string | Uint8Arra
       socket.destroy();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish(socket.connecting ? { kind: 'refused', detail: `did not accept a connection within ${timeoutMs} ms` } : { kind: 'silent' }), timeoutMs);
-    socket.on('connect', () => socket.write(hello));
+    const timer = setTimeout(() => finish(connected ? { kind: 'silent' } : { kind: 'refused', detail: `did not accept a connection within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('connect', () => { connected = true; socket.write(hello); });
     socket.on('data', (chunk: Buffer) => { const verdict = judge(chunk); if (verdict) finish(verdict); });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (socket.connecting || !socket.remoteAddress) {
-        finish({ kind: 'refused', detail: err.code === 'ECONNREFUSED' ? 'refused the connection: is the server running?' : err.code ?? err.message });
-      } else finish({ kind: 'closed' });
+      // Reset after it accepted: it closed on us, which says more than the error code.
+      if (connected) finish({ kind: 'closed' });
+      else finish({ kind: 'refused', detail: err.code === 'ECONNREFUSED' ? 'refused the connection: is the server running?' : err.code ?? err.message });
     });
     socket.on('close', () => finish({ kind: 'closed' }));
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { runTalkbench } from '../../util/talkbench-cli.js';
+import { countProblems } from '../metrics/count-identity.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 import type { LoadResult } from '../run/result.js';
 
@@ -22,7 +23,8 @@ export interface LoadRun {
 
 /**
  * `talkbench load ... --out FILE --quiet`; resolves with the exit code and the parsed result. `during`
- * runs meanwhile, told whether the run still is.
+ * runs meanwhile, told whether the run still is. Every result must add up [D-METRICS]: checked here,
+ * so on every run any test makes, and every histogram holds exactly its op's ok count.
  */
 export async function load(args: readonly string[], during?: (running: () => boolean) => Promise<void>): Promise<LoadRun> {
   const out = await tempFile('result.json');
@@ -32,7 +34,18 @@ export async function load(args: readonly string[], during?: (running: () => boo
   const text = await readFile(out, 'utf8').catch(() => {
     throw new Error(`no result file (exit ${code}):\n${stdout}\n${stderr}`);
   });
-  return { code, result: JSON.parse(text) as LoadResult, stdout, stderr };
+  const result = JSON.parse(text) as LoadResult;
+  expectCountsAddUp(result, `${stdout}\n${stderr}`);
+  return { code, result, stdout, stderr };
+}
+
+/** sent = ok + failed + timeouts + unanswered, deliveries = delivered + lost + corrupted, histograms = ok. */
+export function expectCountsAddUp(result: LoadResult, context = ''): void {
+  expect(countProblems(result, result.config.unanswered), context).toEqual([]);
+  for (const [name, op] of Object.entries(result.ops)) {
+    expect(histogramCount(op.corrected), `${name} corrected histogram\n${context}`).toBe(op.ok);
+    expect(histogramCount(op.uncorrected), `${name} uncorrected histogram\n${context}`).toBe(op.ok);
+  }
 }
 
 /**

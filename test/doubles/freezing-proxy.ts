@@ -1,0 +1,41 @@
+// A plain TCP proxy that can be frozen: from then on it forwards nothing in either direction and
+// keeps every connection open, so the target looks alive at the TCP level and answers nothing (a
+// server whose workers are all stuck, as the original IM server ends up after its disconnect
+// deadlock). New connections are still accepted, and then hear nothing either.
+import { connect, createServer, type Socket } from 'node:net';
+
+export interface FreezingProxy {
+  port: number;
+  /** From now on nothing is forwarded; connections stay open. */
+  freeze(): void;
+  readonly frozen: boolean;
+  close(): Promise<void>;
+}
+
+export async function startFreezingProxy(target: { host: string; port: number }): Promise<FreezingProxy> {
+  const sockets = new Set<Socket>();
+  let frozen = false;
+  const track = (s: Socket): void => { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => undefined); };
+  const server = createServer((client) => {
+    track(client);
+    const upstream = connect(target);
+    track(upstream);
+    client.on('data', (d) => { if (!frozen) upstream.write(d); });
+    upstream.on('data', (d) => { if (!frozen) client.write(d); });
+    // Before the freeze closes pass through; after it the target is "alive" and silent.
+    client.on('end', () => { if (!frozen) upstream.end(); });
+    upstream.on('end', () => { if (!frozen) client.end(); });
+    client.on('close', () => { if (!frozen) upstream.destroy(); });
+    upstream.on('close', () => { if (!frozen) client.destroy(); });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    freeze: () => { frozen = true; },
+    get frozen() { return frozen; },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}
