@@ -30,7 +30,7 @@ describe('CHAT/1.0 users against the reference server', () => {
     ]);
     expectExit(run, 0);
     const { result } = run;
-    expect(result.thresholds.map((t) => t.passed)).toEqual([true, true]);
+    expect(result.thresholds.map((t) => t.passed)).toEqual([true, true, true]);
     const { ops, delivery } = result;
     expect(ops.connect?.ok).toBe(20);
     expect(ops.login?.ok).toBe(20);
@@ -39,13 +39,13 @@ describe('CHAT/1.0 users against the reference server', () => {
     const send = ops['send.e2e']!;
     // 20 users at 2/s for 3 s: about 120; far fewer means users never became ready.
     expect(send.sent).toBeGreaterThan(60);
-    expect(delivery.send).toEqual({ delivered: send.sent, lost: 0, duplicated: 0, reordered: 0 });
+    expect(delivery.send).toEqual({ delivered: send.sent, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 });
     expect(send.ok).toBe(delivery.send!.delivered);
 
     // Each broadcast is expected once at every other ready member: about 60 broadcasts x 4.
     const broadcast = ops['broadcast.e2e']!;
     expect(broadcast.sent).toBeGreaterThan(120);
-    expect(delivery.broadcast).toEqual({ delivered: broadcast.sent, lost: 0, duplicated: 0, reordered: 0 });
+    expect(delivery.broadcast).toEqual({ delivered: broadcast.sent, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 });
     expect(broadcast.ok).toBe(delivery.broadcast!.delivered);
 
     for (const [name, op] of Object.entries(ops)) {
@@ -67,13 +67,13 @@ describe('CHAT/1.0 users against the reference server', () => {
   test('a crossed threshold on a CHAT/1.0 metric exits 99', async () => {
     server = await startTestServer({ logLevel: 'warn' });
     const run = await loadChat([
-      ...target(server), '--users', '10', '--duration', '1s', '--chat-rate', '2', '--grace', '500ms', '--seed', 'chat-th',
+      ...target(server), '--users', '10', '--duration', '1s', '--chat-rate', '2', '--broadcast-rate', '2', '--grace', '500ms', '--seed', 'chat-th',
       '--threshold', 'send.e2e.ok>1000000', '--threshold', 'broadcast.lost==0',
     ]);
     expectExit(run, 99);
     const { result } = run;
-    expect(result.thresholds[0]).toMatchObject({ threshold: 'send.e2e.ok>1000000', actual: result.ops['send.e2e']!.ok, passed: false });
-    expect(result.thresholds[1]).toMatchObject({ actual: 0, passed: true });
+    expect(result.thresholds[1]).toMatchObject({ threshold: 'send.e2e.ok>1000000', actual: result.ops['send.e2e']!.ok, passed: false });
+    expect(result.thresholds[2]).toMatchObject({ actual: 0, passed: true });
   });
 
   test('a target that goes away mid-run is reported (exit 4), not hung on', async () => {
@@ -92,7 +92,7 @@ describe('CHAT/1.0 users against the reference server', () => {
     );
     expect(code, `${stdout}\n${stderr}`).toBe(4);
     expect(result.status).toBe('target-failed');
-    expect(result.reasons.join()).toMatch(/every connection lost/);
+    expect(result.reasons.join()).toMatch(/every connection to 127\.0\.0\.1:\d+ lost/);
     expect(result.ops.login?.ok).toBe(10);
     expect(result.measuredMs).toBeLessThan(60_000);
   });

@@ -40,12 +40,12 @@ describe('load --scenario-file', () => {
       const file = await tempFile('run.yaml');
       await writeFile(file, [
         `target: 127.0.0.1:${server.imPort}`, 'users: 10', 'duration: 1s', 'grace: 300ms', 'groupSize: 2',
-        'rates: { chat: 2, fileList: 1 }', 'thresholds: [chat.lost==0]', 'seed: from-file', '',
+        'rates: { chat: 2, fileList: 1 }', 'thresholds: [chat.lost==0]', 'seed: from-file', 'unanswered: [userinfo]', 'fileListInterval: 2s', '',
       ].join('\n'));
       const { code, result } = await load(['--scenario-file', file, '--users', '6', '--threshold', 'login.ok==6']);
       expectPassed(code, result);
-      expect(result.config).toMatchObject({ users: 6, durationMs: 1000, groupSize: 2, seed: 'from-file', rates: { chat: 2, fileList: 1 } });
-      expect(result.thresholds.map((t) => [t.threshold, t.passed])).toEqual([['chat.lost==0', true], ['login.ok==6', true]]);
+      expect(result.config).toMatchObject({ users: 6, durationMs: 1000, groupSize: 2, seed: 'from-file', rates: { chat: 2, fileList: 1 }, unanswered: ['userinfo'], fileListIntervalMs: 2000 });
+      expect(result.thresholds.map((t) => [t.threshold, t.passed])).toEqual([['errors==0', true], ['chat.lost==0', true], ['login.ok==6', true]]);
       expect(result.ops.filelist?.ok).toBeGreaterThan(0);
     } finally {
       await server.close();

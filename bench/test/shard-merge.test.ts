@@ -63,7 +63,7 @@ describe('merging real shards', () => {
     expect(merged.ops.heartbeat?.ok).toBeGreaterThan(0);
     expect(merged.ops['chat.e2e']?.ok).toBeGreaterThan(0);
     for (const [op, record] of Object.entries(merged.ops)) {
-      for (const counter of ['sent', 'ok', 'failed', 'timeouts'] as const) {
+      for (const counter of ['sent', 'ok', 'failed', 'timeouts', 'unanswered'] as const) {
         expect(record[counter], `${op}.${counter}`).toBe(sum(shards.map((s) => s.ops[op]?.[counter] ?? 0)));
       }
     }
@@ -131,20 +131,21 @@ function fake(shard: string, heartbeatsMs: number[], over: { status?: RunStatus;
   const status = over.status ?? 'passed';
   const exitCode = { passed: 0, 'thresholds-crossed': 99, interrupted: 130, 'target-failed': 4, overloaded: 5, unreachable: 3 }[status];
   return {
-    kind: 'load', schemaVersion: 1, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
+    kind: 'load', schemaVersion: 2, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
     startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:05.000Z',
     config: {
       scenario: 'users', protocol: 'im', targets: [{ host: '127.0.0.1', port: 8999 }], users: over.users ?? 30, rampUpMs: 0, warmupMs: 0,
       durationMs: 3000, timeoutMs: 5000, graceMs: 1000, rate: null, inflight: null, heartbeatIntervalMs: 1000, bodyBytes: 0,
       groupSize: 5, rates: { ...DEFAULTS.rates }, chatBytes: 64, uploadBytes: { ...DEFAULTS.uploadBytes }, workers: 1, processes: 1,
+      unanswered: [], fileListIntervalMs: 1000, httpBase: null, reconnect: { ...DEFAULTS.reconnect },
       layout: 'le', maxBodyBytes: 1 << 24, seed: 'same', sourceAddresses: [], thresholds: [], overload: { ...DEFAULTS.overload }, shard: { index, count }, slice: { index: 1, count: 1 },
     },
     environment: { node: 'v20', platform: 'linux x64', cpuModel: 'test', cpus: 2, memoryBytes: 1, loadAverage: { start: [0], end: [0] }, openFileLimit: null },
     targetScryptCost: 1024, measuredMs: 3000, status, exitCode, reasons: over.reasons ?? [],
-    ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, failedBy: {}, corrected: encoded, uncorrected: encoded } },
-    delivery: { chat: { delivered: 2, lost: 0, duplicated: 0, reordered: 0 } },
-    disconnects: {}, metrics: {},
-    timeSeries: [{ second: 1, ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, histogram: encoded } } }],
+    ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, unanswered: 0, failedBy: {}, failureSamples: {}, span: null, corrected: encoded, uncorrected: encoded } },
+    delivery: { chat: { delivered: 2, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 } },
+    disconnects: {}, unexpectedFrames: {}, notices: {}, badLines: {}, usersFailed: {}, downloadBytes: 0, metrics: {},
+    timeSeries: [{ second: 1, ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, unanswered: 0, histogram: encoded } } }],
     generator: {
       workers: [{ worker: 0, eventLoopDelay: { p50: 1, p99: 2, max: 3 }, utilization: 0.1, actionsScheduled: 100, lateStarts: 0 }],
       cpu: { userMs: 100, systemMs: 10, wallMs: 4000 }, peakRssBytes: 1e8, actionsScheduled: 100, lateStarts: 0, overloaded: false,
