@@ -33,7 +33,7 @@ function opRows(result: LoadResult): string[][] {
     const n = (v: number): string => (sentOnly ? '-' : fmtInt(v));
     rows.push([
       op, fmtInt(record.sent), n(record.ok), n(record.failed), n(record.timeouts), n(record.unanswered),
-      rate === undefined ? '-' : fmtInt(Math.round(rate)),
+      rate === undefined || sentOnly ? '-' : fmtInt(Math.round(rate)),
       has ? fmtMs(c.p50) : '-', has ? fmtMs(c.p90) : '-', has ? fmtMs(c.p99) : '-', has ? fmtMs(c.p999) : '-', has ? fmtMs(c.max) : '-',
       has ? fmtMs(u.p99) : '-',
     ]);
