@@ -322,6 +322,11 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
       const notice = decodeMessage(MessageId.ChangeStatusNotice, body);
       const sender = byName.get(notice.UserID);
       if (sender) notices.received(sender.spec.index, notice.Status, u.spec.index, now);
+    } else if (id === MessageId.UserOfflineNotice) {
+      // The server says a friend went offline while, as far as the run knows, it is logged in: the
+      // original logs out users it thinks silent. Shown apart, since chats to that friend will be lost.
+      const who = byName.get(decodeMessage(MessageId.UserOfflineNotice, body).UserID);
+      if (who && loggedIn(who)) recorder.notice(`${id} about a user still logged in`);
     }
   };
 

@@ -140,7 +140,7 @@ export class Recorder {
 
   disconnected(reason: string): void { bump(this.tallies.disconnects, reason); }
   unexpectedFrame(id: number): void { bump(this.tallies.unexpectedFrames, String(id)); }
-  notice(id: number): void { bump(this.tallies.notices, String(id)); }
+  notice(id: number | string): void { bump(this.tallies.notices, String(id)); }
   badLine(kind: string): void { bump(this.tallies.badLines, kind); }
   userFailed(reason: string): void { bump(this.tallies.usersFailed, reason); }
   downloaded(bytes: number): void { this.downloadBytes += bytes; }

@@ -59,6 +59,16 @@ describe('the original IM server', () => {
     expect(run.result.usersFailed).toEqual({ 'friends timed out': 4 });
   });
 
+  test('users it logs out for silence: its 8 notices about users still logged in are shown, the chats to them lost', async () => {
+    const original = keep(await startOriginalImServer({ silentLogoutMs: 800 }));
+    const run = await load(['--target', `127.0.0.1:${original.port}`, '--users', '6', '--group-size', '3', '--duration', '3s', '--chat-rate', '2',
+      '--heartbeat-interval', '60s', '--unanswered', 'heartbeat', '--grace', '1s', '--seed', 'silent-logout']);
+    expectExit(run, 99);
+    expect(run.result.notices['8 about a user still logged in']).toBeGreaterThan(0);
+    expect(run.result.delivery.chat!.lost).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/id 8 about a user still logged in \d+/);
+  });
+
   test('a server that dies in the logout phase fails the run (exit 4, the final probe)', async () => {
     const original = keep(await startOriginalImServer({ dieInLogoutPhase: true }));
     const run = await load(['--target', `127.0.0.1:${original.port}`, '--users', '6', '--duration', '1s', '--unanswered', 'heartbeat',
