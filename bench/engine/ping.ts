@@ -51,8 +51,9 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
     }
     const now = monoMs();
     if (!reply.timedOut && ctx.inWindow(reply.scheduledMs)) recorder.latency(HEARTBEAT, now - reply.scheduledMs, now - reply.sentMs);
-    // Closed model: the reply frees a slot for the next request.
-    if (plan.model === 'closed' && sending) send(c, now);
+    // Closed model: the reply frees a slot for the next request (a late reply's slot was refilled
+    // when it timed out).
+    if (plan.model === 'closed' && sending && !reply.timedOut) send(c, now);
   };
 
   // Connect everything, spread over the ramp-up, each to its target and source address.
