@@ -5,17 +5,18 @@ import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { Command, Option } from 'commander';
 import { FRAME_LAYOUTS, DEFAULT_MAX_BODY_BYTES, parseLayout } from '../proto/index.js';
-import { DEFAULTS, defaultWarmupMs, type LoadConfig } from '../bench/config/load-config.js';
+import { DEFAULTS, UNANSWERABLE_OPS, defaultWarmupMs, type LoadConfig } from '../bench/config/load-config.js';
 import { readScenarioFile, type ScenarioFile } from '../bench/config/scenario-file.js';
 import { parseTargets, sourceAddresses } from '../bench/config/targets.js';
 import { initHistograms } from '../bench/metrics/histogram.js';
-import { parseThreshold } from '../bench/metrics/thresholds.js';
+import { parseThreshold, withDefaultThreshold } from '../bench/metrics/thresholds.js';
 import { ProgressDisplay } from '../bench/run/progress-display.js';
-import { planProcesses } from '../bench/config/capacity.js';
+import { planCapacity, readMachineFacts, runDemand } from '../bench/config/capacity.js';
 import { shardConnections } from '../bench/run/plan.js';
-import { runProcesses } from '../bench/run/processes.js';
-import { runLoad, type LiveView } from '../bench/run/run-load.js';
-import { openFileLimit } from '../util/open-file-limit.js';
+import { processesFailure, runProcesses } from '../bench/run/processes.js';
+import { runLoad, unusableResult, type LiveView } from '../bench/run/run-load.js';
+import { finalProbe, preflight } from '../bench/run/preflight.js';
+import { withLateTargetFailure } from '../bench/run/outcome.js';
 import { formatSummary } from '../bench/run/summary.js';
 import { EXIT } from '../util/exit-codes.js';
 import * as units from '../util/units.js';
@@ -36,6 +37,23 @@ function parseSizeRange(value: string): { min: number; max: number } {
   const max = high === undefined ? min : units.parseBytes(high);
   if (max < min) throw new Error(`--upload-size ${value}: the range runs from small to large`);
   return { min, max };
+}
+
+function parseHttpBase(value: string): string {
+  let url: URL;
+  try { url = new URL(value); } catch { throw new Error(`--http "${value}" is not a URL: give a base such as http://127.0.0.1:8080`); }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--http "${value}": use an http:// or https:// URL`);
+  return url.href;
+}
+
+function parseUnanswered(value: string): LoadConfig['unanswered'] {
+  const ops = value.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const op of ops) {
+    if (!(UNANSWERABLE_OPS as readonly string[]).includes(op)) {
+      throw new Error(`--unanswered ${op}: only ${UNANSWERABLE_OPS.join(', ')} may be unanswered (the scenario needs the other replies to go on)`);
+    }
+  }
+  return ops as LoadConfig['unanswered'];
 }
 
 function parseShard(value: string): { index: number; count: number } {
@@ -64,7 +82,12 @@ export function loadCommand(): Command {
     .addOption(new Option('--status-rate <n>', 'IM status changes per user per second').argParser(parseRate).default(DEFAULTS.rates.status))
     .addOption(new Option('--broadcast-rate <n>', 'CHAT/1.0 group broadcasts per user per second').argParser(parseRate).default(DEFAULTS.rates.broadcast))
     .addOption(new Option('--group-size <n>', 'friends come in groups of this many users').argParser(parsePositiveInt).default(DEFAULTS.groupSize))
-    .addOption(new Option('--chat-size <bytes>', 'bytes per chat, padded after its timing stamp (IM: 35 bytes; CHAT/1.0: about 60 characters, under the server line limit)').argParser(parseBytes).default(DEFAULTS.chatBytes))
+    .addOption(new Option('--chat-size <bytes>', 'bytes per chat, padded after its timing stamp (IM: 40 bytes; CHAT/1.0: about 60 characters, under the server line limit)').argParser(parseBytes).default(DEFAULTS.chatBytes))
+    .addOption(new Option('--file-list-interval <duration>', 'IM, with uploads: how often each user polls its file list for files sent to it').argParser(parseDuration).default(DEFAULTS.fileListIntervalMs, '1s'))
+    .option('--http <url>', 'download files from this base URL instead of the address the server gives (same path)', forCommander(parseHttpBase))
+    .addOption(new Option('--reconnect-rate <n>', 'IM: logouts per user per second, each followed by a login after --away-time').argParser(parseRate).default(DEFAULTS.reconnect.rate))
+    .addOption(new Option('--away-time <duration>', 'IM, with --reconnect-rate: how long a user stays away').argParser(parseDuration).default(DEFAULTS.reconnect.awayMs, '1s'))
+    .option('--unanswered <ops>', `requests the target is not expected to answer, counted as sent and never timed (${UNANSWERABLE_OPS.join(', ')}; the original server answers no heartbeat)`, forCommander(parseUnanswered))
     .option('--rate <n>', 'ping, open model: requests per second in all', parsePositiveInt)
     .option('--inflight <k>', 'ping, closed model: requests in flight per connection', parsePositiveInt)
     .addOption(new Option('--body-bytes <n>', 'ping: HeartbeatRequest body size').argParser(parseBytes).default(DEFAULTS.bodyBytes))
@@ -77,7 +100,8 @@ export function loadCommand(): Command {
     .addOption(new Option('--max-body <bytes>', 'largest IM body accepted from the server').argParser(parseBytes).default(DEFAULT_MAX_BODY_BYTES, '16MiB'))
     .option('--seed <text>', 'makes user names and every random choice reproducible', 'talkbench')
     .option('--shard <i/N>', 'run the i-th of N slices of the users (see merge)', forCommander(parseShard), { index: 1, count: 1 })
-    .option('--threshold <expr>', "fail the run (exit 99) unless it holds, e.g. 'heartbeat.p99<20ms' (repeatable)", collect, [] as string[])
+    .option('--threshold <expr>', "fail the run (exit 99) unless it holds, e.g. 'heartbeat.p99<20ms' (repeatable); one on errors or errors.ratio replaces the default errors==0", collect, [] as string[])
+    .option('--no-default-thresholds', 'drop the default threshold errors==0 (every failure, timeout, loss and lost connection fails the run)')
     .option('--out <file>', 'write the result (JSON) here')
     .option('--target-scrypt-cost <N>', "the target's scrypt cost, when you know it: recorded in the result [D-HASH]", parsePositiveInt)
     .option('--quiet', 'no progress display', false)
@@ -102,6 +126,10 @@ function withScenarioFile(flags: Record<string, unknown>, command: Command, file
     rate: file.ping?.rate, inflight: file.ping?.inflight, bodyBytes: file.ping?.bodyBytes,
     workers: file.workers, processes: file.processes, layout: file.layout, maxBody: file.maxBody, seed: file.seed,
     sourceAddresses: file.sourceAddresses === undefined ? undefined : [file.sourceAddresses].flat().join(','),
+    fileListInterval: file.fileListInterval, http: file.http === undefined ? undefined : parseHttpBase(file.http),
+    reconnectRate: file.rates?.reconnect, awayTime: file.awayTime,
+    unanswered: file.unanswered === undefined ? undefined : parseUnanswered(file.unanswered.join(',')),
+    defaultThresholds: file.defaultThresholds,
   };
   const merged = { ...flags };
   for (const [key, value] of Object.entries(fromFile)) {
@@ -121,6 +149,11 @@ function buildConfig(flags: Record<string, unknown>, file: ScenarioFile | null):
   if (scenario === 'ping' && flags.rate !== undefined && flags.inflight !== undefined) throw new Error('--rate (open model) and --inflight (closed model) exclude each other');
   if (scenario !== 'ping' && flags.inflight !== undefined) throw new Error('--inflight applies to --scenario ping alone [D-LOAD]');
   if (scenario !== 'ping' && flags.rate !== undefined) throw new Error('--rate applies to --scenario ping; user scenarios set --chat-rate and the like');
+  const unanswered = (flags.unanswered as LoadConfig['unanswered'] | undefined) ?? [];
+  if (scenario === 'ping' && unanswered.length > 0) throw new Error('--unanswered: the ping scenario times heartbeat replies and nothing else; it needs a target that answers them');
+  const reconnectRate = flags.reconnectRate as number;
+  if (reconnectRate > 0 && (scenario === 'ping' || flags.protocol === 'chat')) throw new Error('--reconnect-rate applies to IM users (--protocol im --scenario users)');
+  if (reconnectRate > 0 && (flags.awayTime as number) >= (flags.duration as number)) throw new Error('--away-time must be shorter than --duration: users come back before the measured time ends');
   return {
     scenario,
     protocol: flags.protocol as LoadConfig['protocol'],
@@ -147,13 +180,17 @@ function buildConfig(flags: Record<string, unknown>, file: ScenarioFile | null):
     },
     chatBytes: flags.chatSize as number,
     uploadBytes: flags.uploadSize as LoadConfig['uploadBytes'],
+    unanswered,
+    fileListIntervalMs: flags.fileListInterval as number,
+    httpBase: (flags.http as string | undefined) ?? null,
+    reconnect: { rate: reconnectRate, awayMs: flags.awayTime as number },
     workers: Math.min((flags.workers as number | undefined) ?? availableParallelism(), users),
     processes: (flags.processes as number | undefined) ?? 1,
     layout: flags.layout as LoadConfig['layout'],
     maxBodyBytes: flags.maxBody as number,
     seed: flags.seed as string,
     sourceAddresses: [],   // set from this shard's connections below
-    thresholds,
+    thresholds: withDefaultThreshold(thresholds, flags.defaultThresholds !== false),
     overload: { ...DEFAULTS.overload, ...file?.overload },
     shard: flags.shard as LoadConfig['shard'],
     slice: { index: 1, count: 1 },
@@ -173,11 +210,10 @@ async function runLoadCommand(given: Record<string, unknown>, command: Command):
   }
   let processes: number;
   try {
-    config.sourceAddresses = sourceAddresses(flags.sourceAddresses as string | undefined, config.targets, shardConnections(config));
-    const plan = planProcesses({
-      connections: shardConnections(config), targets: config.targets.length, sourceAddresses: config.sourceAddresses.length,
-      openFiles: openFileLimit(), processes: (flags.processes as number | undefined) ?? null,
-    });
+    const connections = shardConnections(config);
+    config.sourceAddresses = sourceAddresses(flags.sourceAddresses as string | undefined, config.targets, connections);
+    // Every limit this machine sets, before anything is spawned or connects [D-CAPACITY].
+    const plan = planCapacity(runDemand(config, connections, (flags.processes as number | undefined) ?? null), readMachineFacts());
     processes = plan.processes;
     if (plan.reason) process.stderr.write(`talkbench load: ${plan.reason}\n`);
   } catch (err) {
@@ -201,7 +237,19 @@ async function runLoadCommand(given: Record<string, unknown>, command: Command):
     version: VERSION, interrupt, targetScryptCost: (flags.targetScryptCost as number | undefined) ?? null,
     onProgress: (view: LiveView) => display?.update(view),
   };
-  const result = processes > 1 ? await runProcesses(config, processes, hooks) : await runLoad(config, hooks);
+  // One preflight for the whole run, before any process is spawned [D-CONFORM]: a target that does
+  // not answer is said so before anything is measured (exit 3), naming the layout or protocol it speaks.
+  const unusable = await preflight(config);
+  const run = unusable !== null ? unusableResult(config, hooks, unusable)
+    : processes > 1 ? await runProcesses(config, processes, hooks).catch(processesFailure) : await runLoad(config, hooks);
+  // A generator process that ended without its result is a bug of talkbench (exit 70) [D-EXIT].
+  if (!('kind' in run)) { display?.end(); process.stderr.write(`talkbench load: ${run.message}\n`); return run.exitCode; }
+  let result = run;
+  // A target that died in the grace or logout phase, which no request of the run could see [D-VERDICT].
+  if (!signalled && !['unreachable', 'target-failed', 'interrupted'].includes(result.status)) {
+    const late = await finalProbe(config);
+    if (late !== null) result = withLateTargetFailure(result, late);
+  }
   display?.end();
   if (flags.out) {
     const out = flags.out as string;

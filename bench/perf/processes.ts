@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnTalkbench, TALKBENCH_BIN } from '../../util/talkbench-cli.js';
+import { TailLines } from '../run/processes.js';
 import type { LoadResult } from '../run/result.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -54,11 +55,36 @@ export function talkbenchServe(args: string[]): Promise<{ child: ChildProcess; p
     .then(({ child, match }) => ({ child, port: Number(match[1]) }));
 }
 
-export async function talkbenchLoad(args: string[]): Promise<LoadResult> {
+/** A benchmark's load run: its result, or why there is none (it never crashes the benchmark). */
+export type LoadRun =
+  | { ok: true; exitCode: number | null; result: LoadResult }
+  | { ok: false; exitCode: number | null; signal: NodeJS.Signals | null; failure: string; stderrTail: string[] };
+
+/** `talkbench load ... --out FILE --quiet`: stderr is forwarded, and its last lines kept for a failure. */
+export async function talkbenchLoadRun(args: string[]): Promise<LoadRun> {
   const out = join(await mkdtemp(join(tmpdir(), 'tb-bench-')), 'result.json');
-  const child = spawnTalkbench(['load', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await new Promise((done) => child.on('exit', done));
-  return JSON.parse(await readFile(out, 'utf8')) as LoadResult;
+  const child = spawnTalkbench(['load', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const tail = new TailLines(20);
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => { process.stderr.write(chunk); tail.add(chunk); });
+  const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((done) => {
+    child.on('error', () => done([null, null]));
+    child.on('close', (code, sig) => done([code, sig]));
+  });
+  try {
+    return { ok: true, exitCode, result: JSON.parse(await readFile(out, 'utf8')) as LoadResult };
+  } catch (err) {
+    // No result file, or a torn one: the run failed, and its stderr says how.
+    const ending = signal ? `was killed by ${signal}` : `exited ${exitCode}`;
+    return { ok: false, exitCode, signal, failure: `talkbench load ${ending} without a readable result (${(err as Error).message})`, stderrTail: tail.get() };
+  }
+}
+
+/** As talkbenchLoadRun, for callers that cannot go on without a result: a failure is an error naming its cause. */
+export async function talkbenchLoad(args: string[]): Promise<LoadResult> {
+  const run = await talkbenchLoadRun(args);
+  if (run.ok) return run.result;
+  throw new Error(`${run.failure}; its last lines on stderr:\n${run.stderrTail.map((l) => `    ${l}`).join('\n')}`);
 }
 
 export const median = (values: readonly number[]): number => {

@@ -3,7 +3,7 @@
 // Reports the generator's and the servers' memory and CPU per user. `--quick`: 5,000 users, 20 s.
 import { readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { stop, talkbenchLoad, talkbenchServe } from './processes.js';
+import { stop, talkbenchLoadRun, talkbenchServe, type LoadRun } from './processes.js';
 
 const TICKS_PER_SECOND = 100;   // USER_HZ on Linux
 
@@ -33,9 +33,11 @@ export async function runScale(log: (line: string) => void, quick: boolean) {
   try {
     const before = servers.map((s) => usage(s.child));
     // The warm-up lets the last logins of the ramp-up finish before the measured minute starts.
-    const result = await talkbenchLoad(['--target', targets, '--users', String(users), '--ramp-up', `${rampUpS}s`, '--warmup', quick ? '5s' : '60s', '--duration', `${durationS}s`,
+    const run = await talkbenchLoadRun(['--target', targets, '--users', String(users), '--ramp-up', `${rampUpS}s`, '--warmup', quick ? '5s' : '60s', '--duration', `${durationS}s`,
       '--heartbeat-interval', '10s', '--chat-rate', '0.01', '--status-rate', '0', '--timeout', '30s', '--seed', `scale-${users}`,
       '--target-scrypt-cost', '1024']);
+    if (!run.ok) return failedRun(log, users, durationS, run);
+    const result = run.result;
     const after = servers.map((s) => usage(s.child));
     const serverCpu = after.reduce((n, a, i) => n + a.cpuSeconds - before[i]!.cpuSeconds, 0);
     const serverRss = after.reduce((n, a) => n + a.peakRssBytes, 0);
@@ -65,4 +67,20 @@ export async function runScale(log: (line: string) => void, quick: boolean) {
   } finally {
     await Promise.all(servers.map((s) => stop(s.child)));
   }
+}
+
+/**
+ * A load run that left no result (a generator process lost its result, a crash): reported as a failed
+ * benchmark with its exit code and the end of its stderr, not a crash of the benchmark.
+ */
+function failedRun(log: (line: string) => void, users: number, durationS: number, run: Extract<LoadRun, { ok: false }>) {
+  const figures = { users, failed: true, exitCode: run.exitCode, signal: run.signal, failure: run.failure, stderrTail: run.stderrTail };
+  const markdown = [
+    `# Scale: ${users} IM users, ${durationS} s measured: FAILED`, '',
+    `- ${run.failure}`,
+    '- the last lines of its stderr:', '', '```', ...run.stderrTail, '```',
+  ].join('\n');
+  log(markdown);
+  process.exitCode = 1;   // the report is still written; the benchmark did not measure anything
+  return { figures, markdown };
 }
