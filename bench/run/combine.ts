@@ -69,7 +69,7 @@ export function combineDelivery(parts: readonly Readonly<Record<string, Delivery
 }
 
 /** Everything several recorders measured, as one. */
-export function combineSnapshots(parts: readonly Omit<RecorderSnapshot, never>[]): RecorderSnapshot {
+export function combineSnapshots(parts: readonly RecorderSnapshot[]): RecorderSnapshot {
   return {
     ops: combineOps(parts.map((p) => p.ops)),
     delivery: combineDelivery(parts.map((p) => p.delivery)),

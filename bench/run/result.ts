@@ -2,8 +2,7 @@
 // encoded histograms and the per-second time series. Written by `load --out`, read by `merge`.
 import type { LoadConfig } from '../config/load-config.js';
 import type { ThresholdOutcome } from '../metrics/thresholds.js';
-import type { EncodedOp, IntervalOp, Tally } from '../metrics/recorder.js';
-import type { DeliveryCounts } from '../metrics/metric-names.js';
+import type { IntervalOp, RecorderSnapshot } from '../metrics/recorder.js';
 import type { WorkerHealth } from '../worker/task.js';
 
 /**
@@ -20,7 +19,8 @@ export interface SecondSample {
   ops: Record<string, IntervalOp>;
 }
 
-export interface LoadResult {
+/** What the run measured (RecorderSnapshot: ops, deliveries, and why things went wrong), and about the run. */
+export interface LoadResult extends RecorderSnapshot {
   kind: 'load';
   schemaVersion: typeof LOAD_SCHEMA_VERSION;
   runId: string;
@@ -45,20 +45,6 @@ export interface LoadResult {
   exitCode: number;
   /** Why the status is what it is, in words. */
   reasons: string[];
-  ops: Record<string, EncodedOp>;
-  delivery: Record<string, DeliveryCounts>;
-  /** Connections the target closed or reset while the run still used them, by reason. */
-  disconnects: Tally;
-  /** Frames that were neither an awaited reply nor a known notice, by message id. */
-  unexpectedFrames: Tally;
-  /** Known notices received (8, 10, 14), by message id. */
-  notices: Tally;
-  /** CHAT/1.0 lines from the server that did not parse, by kind. */
-  badLines: Tally;
-  /** Users given up on, by reason. */
-  usersFailed: Tally;
-  /** Bytes of the completed downloads of files uploaded in the measured window. */
-  downloadBytes: number;
   metrics: Record<string, number>;
   timeSeries: SecondSample[];
   generator: {
