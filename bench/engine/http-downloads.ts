@@ -62,5 +62,6 @@ export function downloadUrl(serverUrl: string, base: string | null): URL {
   const url = new URL(serverUrl);
   if (base === null) return url;
   const over = new URL(base);
-  return new URL(`${over.pathname.replace(/\/+$/, '')}${url.pathname}${url.search}`, over.origin);
+  // Joined as text on the base's origin: a path of the server's starting with `//` stays a path.
+  return new URL(`${over.origin}${over.pathname.replace(/\/+$/, '')}${url.pathname}${url.search}`);
 }

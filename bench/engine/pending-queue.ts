@@ -11,6 +11,7 @@ export class PendingQueue {
   private size = 0;
 
   constructor(capacity = 16) {
+    capacity = Math.max(1, capacity);
     this.scheduled = new Float64Array(capacity);
     this.sent = new Float64Array(capacity);
     this.awaited = new Int32Array(capacity);

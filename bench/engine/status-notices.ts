@@ -19,11 +19,12 @@ export class StatusNotices {
   constructor(private readonly recorder: Recorder) {}
 
   expect(from: number, status: number, receivers: readonly number[], scheduledMs: number, sentMs: number, accounted: boolean): void {
-    if (receivers.length === 0) return;
+    const waiting = new Set(receivers);
+    if (waiting.size === 0) return;
     let list = this.changes.get(from);
     if (!list) this.changes.set(from, (list = []));
-    list.push({ status, scheduledMs, sentMs, accounted, waiting: new Set(receivers) });
-    if (accounted) this.recorder.count('status.notice', 'sent', receivers.length);
+    list.push({ status, scheduledMs, sentMs, accounted, waiting });
+    if (accounted) this.recorder.count('status.notice', 'sent', waiting.size);
   }
 
   /** A notice of `from`'s `status` reached `receiver`: matched to the oldest change it answers. */

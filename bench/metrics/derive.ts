@@ -12,11 +12,15 @@ const round2 = (v: number): number => Math.round(v * 100) / 100;
 /**
  * [D-VERDICT] `errors`: failed, timed-out and unanswered requests of every operation, lost and
  * corrupted deliveries, frames under an unexpected id, bad lines, and connections the target closed
- * or reset while the run still used them. `attempts`: the requests and deliveries that could have failed.
+ * or reset while the run still used them. `attempts`: the requests and deliveries that could have
+ * failed, and those unasked-for events.
  */
 export function errorCount(m: Measurements): { errors: number; attempts: number } {
-  let errors = total(m.disconnects) + total(m.unexpectedFrames) + total(m.badLines);
-  let attempts = 0;
+  // What the server did unasked (closing, frames and lines nobody awaited) is an error and an event of
+  // its own, so the ratio stays a share: at most 1.
+  const unasked = total(m.disconnects) + total(m.unexpectedFrames) + total(m.badLines);
+  let errors = unasked;
+  let attempts = unasked;
   for (const op of Object.values(m.ops)) {
     errors += op.failed + op.timeouts + op.unanswered;
     attempts += op.sent;

@@ -1,0 +1,224 @@
+// A run's status and exit code [D-EXIT]: the overload verdict [D-OVERLOAD], the precedence of exit
+// codes, and the final probe's late target failure [D-VERDICT].
+import { describe, expect } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { DEFAULTS, type LoadConfig } from '../../config/load-config.js';
+import type { ThresholdOutcome } from '../../metrics/thresholds.js';
+import { decideOutcome, overloadReasons, withLateTargetFailure, type RunFacts } from '../../run/outcome.js';
+import type { RunStatus } from '../../run/result.js';
+import type { WorkerHealth } from '../../worker/task.js';
+import { EXIT, worstExit, type ExitCode } from '../../../util/exit-codes.js';
+
+type OverloadConfig = Pick<LoadConfig, 'scenario' | 'inflight' | 'overload'>;
+
+const usersConfig = (overload: Partial<LoadConfig['overload']> = {}): OverloadConfig => ({ scenario: 'users', inflight: null, overload: { ...DEFAULTS.overload, ...overload } });
+const config = (c: OverloadConfig = usersConfig()): LoadConfig => c as unknown as LoadConfig;
+
+function worker(worker: number, actionsScheduled: number, lateStarts: number, eventLoopP99 = 1): WorkerHealth {
+  return { worker, eventLoopDelay: { p50: 0.5, p99: eventLoopP99, max: eventLoopP99 }, utilization: 0.2, actionsScheduled, lateStarts };
+}
+
+describe('overloadReasons [D-OVERLOAD]', () => {
+  test('the default limits: 50 late actions, over 1%, 10 ms late, event-loop p99 50 ms', () => {
+    expect(DEFAULTS.overload).toEqual({ lateStartMs: 10, lateShare: 0.01, minLateActions: 50, eventLoopP99Ms: 50 });
+  });
+
+  // Both conditions: late >= 50, and late / all > 1%.
+  test.each([
+    [1, 69, false],      // 1.45% of all, but one late action is no evidence
+    [49, 1000, false],   // 4.9%, still under 50 actions
+    [49, 49, false],     // all of them, still under 50
+    [50, 4000, true],    // 50 >= 50 and 1.25% > 1%
+    [50, 5000, false],   // exactly 1% is not more than 1%
+    [51, 5000, true],    // 1.02%
+    [50, 5001, false],   // 0.9998%
+    [50, 50, true],      // 100%
+    [100, 10_000, false], // exactly 1% again
+    [101, 10_000, true],
+    [0, 0, false],
+    [0, 1000, false],
+  ])('%s late of %s: overloaded %s', (late, scheduled, overloaded) => {
+    expect(late >= 50 && late / scheduled > 0.01).toBe(overloaded);   // the numbers mean what the comments say
+    expect(overloadReasons(usersConfig(), [worker(1, scheduled, late)]).length > 0).toBe(overloaded);
+  });
+
+  test('the reason names the counts, the share and the limits', () => {
+    // 60 of 4000 is 1.5%.
+    expect(overloadReasons(usersConfig(), [worker(1, 4000, 60)])).toEqual([
+      '60 of 4000 actions (1.5%) started over 10 ms late (limits: 50 actions and 1.0%)',
+    ]);
+  });
+
+  test('late actions and all actions are summed over the workers', () => {
+    // 25 of 2500 and 25 of 1500: neither worker alone has 50, together 50 of 4000 (1.25%).
+    expect(overloadReasons(usersConfig(), [worker(1, 2500, 25), worker(2, 1500, 25)])).toHaveLength(1);
+    // 49 + 0 of 1000: under 50 in all.
+    expect(overloadReasons(usersConfig(), [worker(1, 500, 49), worker(2, 500, 0)])).toEqual([]);
+    // 50 late of 2000 + 3000 = 5000 scheduled: exactly 1%.
+    expect(overloadReasons(usersConfig(), [worker(1, 2000, 50), worker(2, 3000, 0)])).toEqual([]);
+  });
+
+  test('the limits come from the config', () => {
+    expect(overloadReasons(usersConfig({ minLateActions: 1, lateShare: 0 }), [worker(1, 69, 1)])).toHaveLength(1);
+    expect(overloadReasons(usersConfig({ minLateActions: 10 }), [worker(1, 100, 10)])).toHaveLength(1);
+    expect(overloadReasons(usersConfig({ lateShare: 0.5 }), [worker(1, 100, 50)])).toEqual([]);
+    expect(overloadReasons(usersConfig({ eventLoopP99Ms: 200 }), [worker(1, 100, 0, 150)])).toEqual([]);
+  });
+
+  test.each([
+    [49.9, false],
+    [50, false],
+    [50.1, true],
+    [500, true],
+  ])('a worker with event-loop p99 %s ms (limit 50): overloaded %s', (p99, overloaded) => {
+    const reasons = overloadReasons(usersConfig(), [worker(1, 1000, 0), worker(2, 1000, 0, p99)]);
+    expect(reasons).toEqual(overloaded ? [`worker 2: event-loop delay p99 ${p99} ms over the 50 ms limit`] : []);
+  });
+
+  test('every slow worker is named, after the late actions', () => {
+    expect(overloadReasons(usersConfig(), [worker(1, 100, 100, 60), worker(2, 100, 0, 10), worker(3, 100, 0, 70)])).toEqual([
+      '100 of 300 actions (33.3%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      'worker 1: event-loop delay p99 60 ms over the 50 ms limit',
+      'worker 3: event-loop delay p99 70 ms over the 50 ms limit',
+    ]);
+  });
+
+  test('a closed-model ping run is never overloaded by late starts; an open-model one is', () => {
+    const closed: OverloadConfig = { scenario: 'ping', inflight: 4, overload: { ...DEFAULTS.overload } };
+    const open: OverloadConfig = { scenario: 'ping', inflight: null, overload: { ...DEFAULTS.overload } };
+    expect(overloadReasons(closed, [worker(1, 1000, 1000)])).toEqual([]);
+    expect(overloadReasons(open, [worker(1, 1000, 1000)])).toHaveLength(1);
+    // --inflight means nothing outside ping: a users run is judged.
+    expect(overloadReasons({ scenario: 'users', inflight: 4, overload: { ...DEFAULTS.overload } }, [worker(1, 1000, 1000)])).toHaveLength(1);
+  });
+
+  test("a closed-model ping run is overloaded by its event-loop delay like any other [D-OVERLOAD]", () => {
+    const closed: OverloadConfig = { scenario: 'ping', inflight: 4, overload: { ...DEFAULTS.overload } };
+    expect(overloadReasons(closed, [worker(1, 1000, 0, 500)])).toEqual(['worker 1: event-loop delay p99 500 ms over the 50 ms limit']);
+  });
+
+  test.prop([fc.array(fc.record({ scheduled: fc.nat(3000), late: fc.nat(100) }), { minLength: 1, maxLength: 4 })])(
+    'late starts overload exactly when at least 50 of them are over 1% of all',
+    (parts) => {
+      const workers = parts.map((p, i) => worker(i + 1, Math.max(p.scheduled, p.late), p.late));
+      const scheduled = workers.reduce((n, w) => n + w.actionsScheduled, 0);
+      const late = workers.reduce((n, w) => n + w.lateStarts, 0);
+      // late * 100 > scheduled: more than 1%, in integers.
+      expect(overloadReasons(usersConfig(), workers).length).toBe(late >= 50 && late * 100 > scheduled ? 1 : 0);
+    },
+  );
+});
+
+describe('worstExit [D-EXIT]', () => {
+  const ORDER: ExitCode[] = [70, 2, 130, 3, 4, 5, 99, 1, 6];
+
+  test('the codes', () => {
+    expect(EXIT).toEqual({ ok: 0, checkFailed: 1, usage: 2, unreachable: 3, targetFailed: 4, overloaded: 5, regression: 6, internal: 70, thresholdCrossed: 99, interrupted: 130 });
+  });
+
+  test.each([
+    [[], 0],
+    [[0], 0],
+    [[6, 1], 1],
+    [[1, 99], 99],
+    [[99, 5], 5],
+    [[5, 4], 4],
+    [[4, 3], 3],
+    [[3, 130], 130],
+    [[130, 2], 2],
+    [[2, 70], 70],
+    [[6, 1, 99, 5, 4, 3, 130, 2], 2],
+    [[0, 6, 0], 6],
+    [[99, 99], 99],
+  ] as const)('%j: %s', (codes, expected) => {
+    expect(worstExit(codes as readonly ExitCode[])).toBe(expected);
+  });
+
+  test.prop([fc.shuffledSubarray(ORDER), fc.nat(3)])('the earliest of 70, 2, 130, 3, 4, 5, 99, 1, 6 wins, in any order', (given, zeros) => {
+    const expected = ORDER.find((code) => given.includes(code)) ?? 0;
+    expect(worstExit([...given, ...Array<ExitCode>(zeros).fill(EXIT.ok)])).toBe(expected);
+  });
+});
+
+describe('decideOutcome', () => {
+  const failed: ThresholdOutcome = { threshold: 'errors==0', metric: 'errors', actual: 3, passed: false, isDefault: true };
+  const unmeasured: ThresholdOutcome = { threshold: 'chat.lost==0', metric: 'chat.lost', actual: null, passed: false, note: 'nothing was measured for chat.e2e or chat.offline.e2e' };
+  const held: ThresholdOutcome = { threshold: 'login.p99<1s', metric: 'login.p99', actual: 4, passed: true };
+  const calm = [worker(1, 1000, 0)];
+  const overloaded = [worker(1, 1000, 1000)];
+
+  const facts = (f: Partial<RunFacts>): RunFacts => ({ interrupted: false, unreachable: null, targetFailure: null, workers: calm, thresholds: [held], ...f });
+
+  test.each([
+    ['nothing wrong', {}, 0, 'passed'],
+    ['a threshold crossed', { thresholds: [held, failed] }, 99, 'thresholds-crossed'],
+    ['a threshold on nothing measured', { thresholds: [unmeasured] }, 99, 'thresholds-crossed'],
+    ['overloaded', { workers: overloaded }, 5, 'overloaded'],
+    ['overloaded and a threshold crossed', { workers: overloaded, thresholds: [failed] }, 5, 'overloaded'],
+    ['the target failed', { targetFailure: 'every connection lost' }, 4, 'target-failed'],
+    ['the target failed, overloaded, a threshold crossed', { targetFailure: 'x', workers: overloaded, thresholds: [failed] }, 4, 'target-failed'],
+    ['unreachable', { unreachable: 'nothing could connect' }, 3, 'unreachable'],
+    ['unreachable and the target failed', { unreachable: 'nothing could connect', targetFailure: 'x' }, 3, 'unreachable'],
+    ['interrupted', { interrupted: true }, 130, 'interrupted'],
+    ['interrupted and everything else', { interrupted: true, unreachable: 'u', targetFailure: 'x', workers: overloaded, thresholds: [failed] }, 130, 'interrupted'],
+    ['interrupted and a threshold crossed', { interrupted: true, thresholds: [failed] }, 130, 'interrupted'],
+  ] as const)('%s: exit %s, %s', (_what, f, exitCode, status) => {
+    const out = decideOutcome(config(), facts(f as Partial<RunFacts>));
+    expect(out.exitCode).toBe(exitCode);
+    expect(out.status).toBe(status);
+  });
+
+  test('no reasons when it passed', () => {
+    expect(decideOutcome(config(), facts({})).reasons).toEqual([]);
+  });
+
+  test('the reasons name everything that went wrong, the server’s errors beside the overload verdict', () => {
+    const out = decideOutcome(config(), facts({ targetFailure: 'b:2 stopped answering', workers: overloaded, thresholds: [held, failed, unmeasured] }));
+    expect(out.reasons).toEqual([
+      'the target failed mid-run: b:2 stopped answering',
+      'generator overloaded: 1000 of 1000 actions (100.0%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      'threshold crossed: errors==0 (measured 3)',
+      'threshold crossed: chat.lost==0 (nothing was measured for chat.e2e or chat.offline.e2e)',
+    ]);
+  });
+
+  test('a run that never started: its thresholds are left out of the verdict and the reasons', () => {
+    const out = decideOutcome(config(), facts({ unreachable: 'nothing could connect to a:1', thresholds: [failed, unmeasured] }));
+    expect(out).toEqual({ status: 'unreachable', exitCode: 3, reasons: ['nothing could connect to a:1'] });
+    const interrupted = decideOutcome(config(), facts({ interrupted: true, unreachable: 'nothing could connect to a:1' }));
+    expect(interrupted.reasons).toEqual(['interrupted by a signal', 'nothing could connect to a:1']);
+  });
+
+  test('a closed-model ping run with every action late is not overloaded', () => {
+    const closed = config({ scenario: 'ping', inflight: 2, overload: { ...DEFAULTS.overload } });
+    expect(decideOutcome(closed, facts({ workers: overloaded }))).toEqual({ status: 'passed', exitCode: 0, reasons: [] });
+  });
+});
+
+describe('withLateTargetFailure', () => {
+  const result = (exitCode: number, status: RunStatus, reasons: string[] = []) => ({ exitCode, status, reasons, extra: 'kept' });
+  const note = 'the target failed after the measured time (final probe): no answer from a:1';
+
+  test.each([
+    [0, 'passed', 4, 'target-failed'],
+    [99, 'thresholds-crossed', 4, 'target-failed'],
+    [5, 'overloaded', 4, 'target-failed'],
+    [4, 'target-failed', 4, 'target-failed'],
+    [3, 'unreachable', 3, 'unreachable'],
+    [130, 'interrupted', 130, 'interrupted'],
+  ] as const)('exit %s (%s) becomes exit %s (%s)', (exitCode, status, expectedCode, expectedStatus) => {
+    const out = withLateTargetFailure(result(exitCode, status, ['before']), 'no answer from a:1');
+    expect(out).toEqual({ exitCode: expectedCode, status: expectedStatus, reasons: ['before', note], extra: 'kept' });
+  });
+
+  test('the given result is not changed', () => {
+    const given = result(0, 'passed');
+    withLateTargetFailure(given, 'x');
+    expect(given).toEqual({ exitCode: 0, status: 'passed', reasons: [], extra: 'kept' });
+  });
+
+  test('what decideOutcome passed, the final probe turns into exit 4', () => {
+    const passed = decideOutcome(config(), { interrupted: false, unreachable: null, targetFailure: null, workers: [worker(1, 10, 0)], thresholds: [] });
+    expect(withLateTargetFailure(passed, 'no answer from a:1')).toEqual({ status: 'target-failed', exitCode: 4, reasons: [note] });
+  });
+});
