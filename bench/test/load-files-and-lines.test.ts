@@ -5,6 +5,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { startTestServer } from '../../reference-server/test/test-server.js';
+import { listenOnLoopback } from '../../test/doubles/listen.js';
 import { startOriginalImServer } from '../../test/doubles/original-im-server.js';
 import { expectExit, load } from './cli-run.js';
 
@@ -19,9 +20,9 @@ async function httpServer(body: (path: string) => Buffer | null): Promise<number
     if (bytes === null) { res.writeHead(404).end(); return; }
     res.writeHead(200, { 'Content-Length': bytes.length }).end(bytes);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server, 'HTTP server');
   keep({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
-  return (server.address() as { port: number }).port;
+  return port;
 }
 
 describe('file traffic', () => {
@@ -80,9 +81,9 @@ async function lineSpoilingProxy(port: number): Promise<number> {
     upstream.on('end', () => client.end());
     client.on('close', () => upstream.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listening = await listenOnLoopback(server, 'line-spoiling proxy');
   keep({ close: () => new Promise<void>((resolve) => { for (const s of sockets) s.destroy(); server.close(() => resolve()); }) });
-  return (server.address() as { port: number }).port;
+  return listening;
 }
 
 describe('what a server sends that nobody asked for', () => {

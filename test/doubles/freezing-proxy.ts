@@ -3,6 +3,7 @@
 // server whose workers are all stuck, as the original IM server ends up after its disconnect
 // deadlock). New connections are still accepted, and then hear nothing either.
 import { connect, createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface FreezingProxy {
   port: number;
@@ -28,9 +29,9 @@ export async function startFreezingProxy(target: { host: string; port: number })
     client.on('close', () => { if (!frozen) upstream.destroy(); });
     upstream.on('close', () => { if (!frozen) client.destroy(); });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server, 'freezing proxy');
   return {
-    port: (server.address() as { port: number }).port,
+    port,
     freeze: () => { frozen = true; },
     get frozen() { return frozen; },
     close: () => new Promise<void>((resolve) => {

@@ -13,6 +13,7 @@ import {
   CHAT_PROTOCOL, LineSplitter, formatChatLine, isChatParseError, parseChatLine,
   type ChatCommand, type ChatParseErrorCode,
 } from '../../proto/index.js';
+import { listenOnLoopback } from './listen.js';
 
 export interface OriginalChatServerOptions {
   /** "Its reader buffers 4096 bytes per line." Default 4096. */
@@ -260,17 +261,11 @@ export async function startOriginalChatServer(options: OriginalChatServerOptions
       stats.connectionsOpen -= 1;
     });
   });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('chat server has no TCP address');
+  const addressPort = await listenOnLoopback(server, 'chat server');
 
   let closing: Promise<void> | null = null;
   return {
-    port: address.port,
+    port: addressPort,
     groups,
     stats,
     log,

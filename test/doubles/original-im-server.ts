@@ -15,6 +15,7 @@ import {
   type DecodedMessage, type MessageFields, type MessageIdNumber,
 } from '../../proto/index.js';
 import { startResourceHttpServer } from './resource-http-server.js';
+import { listenOnLoopback } from './listen.js';
 
 export interface OriginalImQuirks {
   /** "Register fails (`Result.Msg` "注册失败！") without an avatar": 4 {Code 0}. Off: registers with an empty HeadImageUrl. */
@@ -515,17 +516,11 @@ export async function startOriginalImServer(options: OriginalImServerOptions = {
       stats.connectionsOpen -= 1;
     });
   });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('IM server has no TCP address');
+  const addressPort = await listenOnLoopback(server, 'IM server');
 
   let closing: Promise<void> | null = null;
   return {
-    port: address.port,
+    port: addressPort,
     httpPort: http.port,
     stats,
     log,

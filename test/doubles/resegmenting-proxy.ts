@@ -14,6 +14,7 @@
 // when every piece has been written, so at most one source read (the socket's highWaterMark, 64 KiB)
 // is held per direction, whatever the peers send.
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export type ResegmentMode = 'random' | 'one-byte';
 
@@ -186,15 +187,9 @@ export async function startResegmentingProxy(options: ResegmentingProxyOptions):
       if (connected) abortPartner(upstream, client, hadError);
     });
   });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no TCP address');
+  const addressPort = await listenOnLoopback(server, 'proxy');
   return {
-    port: address.port,
+    port: addressPort,
     stats,
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();

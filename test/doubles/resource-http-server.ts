@@ -4,6 +4,7 @@
 // so that each file has one job. GET of a stored path: 200 and the bytes; anything else: 404.
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface ResourceHttpServer {
   port: number;
@@ -38,14 +39,8 @@ export async function startResourceHttpServer(): Promise<ResourceHttpServer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('HTTP server has no TCP address');
-  const port = address.port;
+  const addressPort = await listenOnLoopback(server, 'HTTP server');
+  const port = addressPort;
   let closing: Promise<void> | null = null;
   return {
     port,

@@ -4,6 +4,7 @@
 // `closeAtOnce` it closes each connection as soon as it is accepted, as the original does past its
 // MaxConn ("at 2048 connections in total (its MaxConn) every new connection is closed at once").
 import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export interface SilentServerOptions {
   /** Close every connection right after accepting it. Default false: keep it open, read and discard. */
@@ -40,15 +41,9 @@ export async function startSilentServer(options: SilentServerOptions = {}): Prom
     socket.on('data', (chunk: Buffer) => { bytesReceived += chunk.length; });
     socket.on('close', () => { open.delete(socket); });
   });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => { server.off('error', reject); resolve(); });
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('silent server has no TCP address');
+  const addressPort = await listenOnLoopback(server, 'silent server');
   return {
-    port: address.port,
+    port: addressPort,
     get connections() { return accepted; },
     get openConnections() { return open.size; },
     get bytesReceived() { return bytesReceived; },
