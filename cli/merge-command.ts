@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { initHistograms } from '../bench/metrics/histogram.js';
-import { parseThreshold, type Threshold } from '../bench/metrics/thresholds.js';
+import { parseThreshold, withDefaultThreshold, type Threshold } from '../bench/metrics/thresholds.js';
 import { checkLoadResult, MergeError, mergeLoadResults, missingShards, startSpreadMs } from '../bench/run/merge.js';
 import type { LoadResult } from '../bench/run/result.js';
 import { formatSummary } from '../bench/run/summary.js';
@@ -21,7 +21,8 @@ export function mergeCommand(): Command {
     .description('merge the results of the shards of one load run (load --shard i/N --out FILE) into one')
     .argument('<files...>', 'result files written by load --out, one per shard')
     .option('--out <file>', 'write the merged result (JSON) here')
-    .option('--threshold <expr>', "fail the merge (exit 99) unless it holds on the whole run, e.g. 'chat.e2e.p99<50ms' (repeatable)", collect, [] as string[])
+    .option('--threshold <expr>', "fail the merge (exit 99) unless it holds on the whole run, e.g. 'chat.e2e.p99<50ms' (repeatable); one on errors or errors.ratio replaces the default errors==0", collect, [] as string[])
+    .option('--no-default-thresholds', 'drop the default threshold errors==0, as on load')
     .action(async (files: string[], flags: Record<string, unknown>) => {
       process.exitCode = await runMergeCommand(files, flags);
     });
@@ -53,7 +54,8 @@ async function runMergeCommand(files: string[], flags: Record<string, unknown>):
   // Thresholds first: a typo exits 2 whatever the files hold [D-METRICS].
   let thresholds: Threshold[];
   try {
-    thresholds = (flags.threshold as string[]).map(parseThreshold);
+    // The whole run is judged as one load run would be [D-VERDICT]: errors==0 unless told otherwise.
+    thresholds = withDefaultThreshold((flags.threshold as string[]).map(parseThreshold), flags.defaultThresholds !== false);
   } catch (err) {
     return fail((err as Error).message);
   }

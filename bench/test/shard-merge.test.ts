@@ -236,6 +236,18 @@ describe('talkbench merge on the command line', () => {
     expect((await talkbench(['merge', 'f1.json', 'f2.json', '--threshold', 'heartbeat.ok<10'])).code).toBe(0);
   });
 
+  test('the merged whole has the default errors==0: a shard\'s timeouts fail it, unless dropped', async () => {
+    const failing = fake('2/2', [1, 1]);
+    failing.ops.heartbeat = { ...failing.ops.heartbeat!, sent: 3, timeouts: 1 };
+    await writeFile(join(dir, 'e1.json'), JSON.stringify(fake('1/2', [1, 1])));
+    await writeFile(join(dir, 'e2.json'), JSON.stringify(failing));
+    const run = await talkbench(['merge', 'e1.json', 'e2.json']);
+    expect(run.code, run.stderr).toBe(99);
+    expect(run.stdout).toMatch(/threshold CROSSED errors==0 \(default\) \(measured 1\)/);
+    expect((await talkbench(['merge', 'e1.json', 'e2.json', '--no-default-thresholds'])).code).toBe(0);
+    expect((await talkbench(['merge', 'e1.json', 'e2.json', '--threshold', 'errors.ratio<0.5'])).code).toBe(0);
+  });
+
   test('a missing file exits 2 and names it', async () => {
     const run = await talkbench(['merge', 'f1.json', 'absent.json']);
     expect(run.code).toBe(2);
