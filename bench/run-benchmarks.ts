@@ -27,12 +27,24 @@ async function report(name: string, data: unknown, markdown: string): Promise<vo
   log(`written: reports/perf/${name}-${stamp}.json and .md`);
 }
 
-for (const name of selected) {
+/** One benchmark; a run that fails is reported as failed (exit 1) and the others still run, never a stack trace. */
+async function runBenchmark(name: string): Promise<void> {
+  try {
+    await runNamed(name);
+  } catch (err) {
+    log(`${name}: FAILED: ${(err as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+for (const name of selected) await runBenchmark(name);
+
+async function runNamed(name: string): Promise<void> {
   if (name === 'micro') {
     const args = process.argv.includes('--quick') ? ['--quick'] : [];
     await new Promise((done) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/micro/run.ts'), ...args], { stdio: 'inherit' }).on('exit', done));
   } else if (name === 'anchors') {
-    if (!anchorsAvailable()) { log('anchors: ../shared/perf/anchor.sh not found; skipped'); continue; }
+    if (!anchorsAvailable()) { log('anchors: ../shared/perf/anchor.sh not found; skipped'); return; }
     const rounds = process.argv.includes('--quick') ? 1 : 3;
     const { figures, environment } = await runAnchors(rounds, log);
     const markdown = `# Anchors ${stamp}\n\n${table(figures)}\n\nEnvironment: ${JSON.stringify(environment)}\n`;
