@@ -9,6 +9,7 @@ export class HealthMonitor {
   private delay: IntervalHistogram | null = null;
   private elu: EventLoopUtilization | null = null;
   private utilization = 0;
+  private stopped = false;
 
   constructor(private readonly lateStartMs: number) {}
 
@@ -18,7 +19,13 @@ export class HealthMonitor {
     this.elu = performance.eventLoopUtilization();
   }
 
+  /**
+   * At the end of the measured window; again (from finish()) only for a run stopped before it. The
+   * first call decides: a second one would stretch utilization over the grace window and logout.
+   */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     this.delay?.disable();
     if (this.elu) this.utilization = performance.eventLoopUtilization(this.elu).utilization;
   }

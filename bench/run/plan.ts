@@ -3,13 +3,10 @@ import type { LoadConfig } from '../config/load-config.js';
 import { groupCount, groupSlice, usersOfGroups } from '../model/population.js';
 import type { PingPlan, UsersPlan } from '../worker/task.js';
 
-/** The `index`-th of `parts` near-equal shares of `total` items: [first, count]. */
+/** The `index`-th of `parts` near-equal shares of `total` items: [first, count] (groupSlice's split, for connections). */
 export function share(total: number, parts: number, index: number): [number, number] {
-  const base = Math.floor(total / parts);
-  const extra = total % parts;
-  const count = base + (index < extra ? 1 : 0);
-  const first = index * base + Math.min(index, extra);
-  return [first, count];
+  const { first, end } = groupSlice(total, parts, index);
+  return [first, end - first];
 }
 
 export function pingPlans(config: LoadConfig, firstConnection: number, connections: number): PingPlan[] {
