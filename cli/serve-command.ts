@@ -1,4 +1,5 @@
 // `talkbench serve`: the reference server in the foreground until SIGINT or SIGTERM.
+import { EXIT } from '../util/exit-codes.js';
 import { Command, Option } from 'commander';
 import { FRAME_LAYOUTS, parseLayout } from '../proto/index.js';
 import { LOG_LEVELS, Logger, parseLogLevel } from '../reference-server/log.js';
@@ -65,7 +66,8 @@ async function runServer(options: Partial<ServerOptions>): Promise<void> {
     log.info(`${signal}: shutting down`);
     server.close().then(
       () => { log.info('shut down cleanly'); process.exit(0); },
-      (err: Error) => { log.error(`shutdown failed: ${err.message}`); process.exit(1); },
+      // [D-EXIT] 70: a server that cannot shut down cleanly may have lost what it answered.
+      (err: Error) => { log.error(`shutdown failed: ${err.stack ?? err.message}`); process.exit(EXIT.internal); },
     );
   };
   process.on('SIGINT', stop);

@@ -3,6 +3,7 @@
 // answers. Only a power loss can take the last transactions, which FULL would also cover at a cost.
 import Database from 'better-sqlite3';
 import type { PendingChat, ProfileUpdate, Store, StoredFile, StoredUser } from './store.js';
+import { UsageError } from '../../util/usage-error.js';
 
 const SCHEMA_VERSION = 1;
 
@@ -71,7 +72,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = OFF');
     const version = this.db.pragma('user_version', { simple: true }) as number;
     if (version > SCHEMA_VERSION) {
-      throw new Error(`database ${path} has schema version ${version}; this talkbench knows up to ${SCHEMA_VERSION}`);
+      throw new UsageError(`database ${path} has schema version ${version}; this talkbench knows up to ${SCHEMA_VERSION}`);
     }
     this.db.exec(SCHEMA);
     this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
