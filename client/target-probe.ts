@@ -101,7 +101,8 @@ const HOW: Record<ProbeProtocol, string> = {
   chat: 'CHAT/1.0 LOGIN and a SEND to itself',
 };
 
-function describe(target: Endpoint, options: ProbeOptions, outcome: Exclude<ProbeOutcome, { kind: 'answered' }>): string {
+/** What a probe that was not answered says, in words a person can act on. */
+export function probeFailure(target: Endpoint, options: ProbeOptions, outcome: Exclude<ProbeOutcome, { kind: 'answered' }>): string {
   const what = options.protocol === 'im' ? `IM, layout ${options.layout}` : 'CHAT/1.0';
   switch (outcome.kind) {
     case 'refused': return `target ${name(target)} ${outcome.detail}`;
@@ -121,7 +122,7 @@ const GUESS_MS = 2000;
 export async function preflightTarget(target: Endpoint, options: ProbeOptions): Promise<string | null> {
   const outcome = await probe(target, options);
   if (outcome.kind === 'answered') return null;
-  const problem = describe(target, options, outcome);
+  const problem = probeFailure(target, options, outcome);
   if (outcome.kind === 'refused') return problem;
   const guessMs = Math.min(GUESS_MS, options.timeoutMs);
   const otherLayout: FrameLayout = options.layout === 'le' ? 'be' : 'le';

@@ -11,6 +11,7 @@ import { monoMs } from './clock.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { parseUploadName, uploadContent, uploadName, type UploadStamp } from './file-content.js';
 import { Downloader, downloadUrl } from './http-downloads.js';
+import { accountedSeq } from './messaging.js';
 
 interface Expected {
   stamp: UploadStamp;
@@ -35,9 +36,8 @@ export class FileTraffic {
 
   /** The request for upload number `index` of `from` to `to`, `size` bytes, due at `dueMs`. */
   upload(from: UserSpec, to: UserSpec, index: number, size: number, dueMs: number): MessageFields<typeof MessageId.UploadFileRequest> {
-    const accounted = this.ctx.inWindow(dueMs);
-    if (accounted) this.ctx.recorder.count('file.e2e', 'sent');
-    const seq = accounted ? this.ledger.nextSeq(from.index, to.index) : 0;
+    const seq = accountedSeq(this.ctx, this.ledger, 'file.e2e', from.index, to.index, dueMs);
+    const accounted = seq > 0;
     const stamp: UploadStamp = { run: this.runTag, from: from.index, to: to.index, index, seq, size };
     const fileName = uploadName(stamp);
     if (accounted) {

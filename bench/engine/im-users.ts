@@ -23,6 +23,7 @@ import { ImLink } from './im-link.js';
 import { codeName, loginRequest, refusalMessage, registerRequest, updateUserInfoRequest } from './im-wire.js';
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
+import { accountedSeq, pickReadyFriend } from './messaging.js';
 import { Scheduler } from './scheduler.js';
 import { StatusNotices } from './status-notices.js';
 
@@ -188,19 +189,14 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   };
 
   /** A friend to chat with: one that is ready, or with --reconnect-rate one away (the chat waits for its login). */
-  const chatPartner = (u: ImUser): ImUser | null => {
-    const candidates = u.spec.friends.map((i) => byIndex.get(i)!)
-      .filter((f) => f.phase === 'ready' || (reconnecting && f.wasReady && (f.phase === 'away' || f.phase === 'connecting' || f.phase === 'login')));
-    return candidates.length === 0 ? null : candidates[u.random.below(candidates.length)]!;
-  };
+  const chatPartner = (f: ImUser): boolean =>
+    f.phase === 'ready' || (reconnecting && f.wasReady && (f.phase === 'away' || f.phase === 'connecting' || f.phase === 'login'));
 
   const sendChat = (u: ImUser, due: number): void => {
-    const to = chatPartner(u);
+    const to = pickReadyFriend(u, byIndex, chatPartner);
     if (!to) return;
     const away = to.phase !== 'ready';
-    const inWindow = ctx.inWindow(due);
-    if (inWindow) recorder.count(away ? 'chat.offline.e2e' : 'chat.e2e', 'sent');
-    const seq = inWindow ? ledger.nextSeq(u.spec.index, to.spec.index) : 0;
+    const seq = accountedSeq(ctx, ledger, away ? 'chat.offline.e2e' : 'chat.e2e', u.spec.index, to.spec.index, due);
     const now = monoMs();
     const content = encodeStamp({ run: runTag, from: u.spec.index, to: to.spec.index, seq, scheduledMs: due, sentMs: now, toSession: to.session, away }, plan.chatBytes);
     push(u, MessageId.FriendChatRequest, { FromUserID: u.spec.name, ToUserID: to.spec.name, Content: content });
@@ -208,9 +204,8 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   };
 
   const upload = (u: ImUser, due: number): void => {
-    const friends = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
-    if (friends.length === 0) return;
-    const to = friends[u.random.below(friends.length)]!;
+    const to = pickReadyFriend(u, byIndex);
+    if (!to) return;
     const size = plan.uploadBytes.min + u.random.below(plan.uploadBytes.max - plan.uploadBytes.min + 1);
     request(u, MessageId.UploadFileRequest, files.upload(u.spec, to.spec, u.uploads++, size, due), due);
   };

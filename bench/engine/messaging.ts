@@ -12,9 +12,9 @@ export interface SimulatedUser {
   phase: string;
 }
 
-/** A random friend of `u` who is ready to receive, or null when none is. */
-export function pickReadyFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<number, U>): U | null {
-  const ready = u.spec.friends.map((i) => byIndex.get(i)!).filter((f) => f.phase === 'ready');
+/** A random friend of `u` who is ready to receive (or, given `eligible`, who else may be sent to), or null. */
+export function pickReadyFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<number, U>, eligible: (f: U) => boolean = (f) => f.phase === 'ready'): U | null {
+  const ready = u.spec.friends.map((i) => byIndex.get(i)!).filter(eligible);
   return ready.length === 0 ? null : ready[u.random.below(ready.length)]!;
 }
 
