@@ -8,7 +8,7 @@ import type { LoadConfig } from '../config/load-config.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import { evaluateThresholds, type Threshold } from '../metrics/thresholds.js';
 import { combineSnapshots, combineTimeSeries } from './combine.js';
-import { decideOutcome } from './outcome.js';
+import { LATE_FAILURE, MID_RUN_FAILURE, decideOutcome } from './outcome.js';
 import { LOAD_SCHEMA_VERSION, type LoadResult } from './result.js';
 
 export type MergeErrorCode = 'BAD_RESULT_FILE' | 'MISMATCHED_RUNS' | 'DUPLICATE_SHARD' | 'NOTHING_TO_MERGE';
@@ -135,16 +135,17 @@ export function startSpreadMs(parts: readonly LoadResult[]): number {
   return starts.length > 0 ? Math.max(...starts) - Math.min(...starts) : 0;
 }
 
-// decideOutcome words a target failure as this; a part's status may hide one (an interrupted run that
-// also saw the target fail is 'interrupted'), so its reasons are where to find it.
-const TARGET_FAILED = 'the target failed mid-run: ';
+// A part's status may hide a target failure (an interrupted run that also saw the target fail is
+// 'interrupted'), so its reasons are where to find it: mid-run, or by the final probe after the run.
+const TARGET_FAILED = [MID_RUN_FAILURE, LATE_FAILURE];
 
 function targetFailures(parts: readonly LoadResult[], label: (p: LoadResult) => string): string | null {
   const found: string[] = [];
   const allUnreachable = parts.every((p) => p.status === 'unreachable');
   for (const part of parts) {
     for (const reason of part.reasons) {
-      if (reason.startsWith(TARGET_FAILED)) found.push(`${label(part)}: ${reason.slice(TARGET_FAILED.length)}`);
+      const prefix = TARGET_FAILED.find((p) => reason.startsWith(p));
+      if (prefix) found.push(`${label(part)}: ${reason.slice(prefix.length)}`);
     }
     // One part that could not connect while others could: the target failed that part's users, and
     // the whole covers only some of the run, so it must not pass.

@@ -41,12 +41,19 @@ export function overloadReasons(config: Pick<LoadConfig, 'scenario' | 'inflight'
   return reasons;
 }
 
+/**
+ * How a target failure is worded in a result's reasons, mid-run and found by the final probe. merge
+ * reads a part's failures back from these (until results record failures as fields, issue 11).
+ */
+export const MID_RUN_FAILURE = 'the target failed mid-run: ';
+export const LATE_FAILURE = 'the target failed after the measured time (final probe): ';
+
 export function decideOutcome(config: LoadConfig, facts: RunFacts): { status: RunStatus; exitCode: ExitCode; reasons: string[] } {
   const codes: ExitCode[] = [];
   const reasons: string[] = [];
   if (facts.interrupted) { codes.push(EXIT.interrupted); reasons.push('interrupted by a signal'); }
   if (facts.unreachable) { codes.push(EXIT.unreachable); reasons.push(facts.unreachable); }
-  if (facts.targetFailure) { codes.push(EXIT.targetFailed); reasons.push(`the target failed mid-run: ${facts.targetFailure}`); }
+  if (facts.targetFailure) { codes.push(EXIT.targetFailed); reasons.push(`${MID_RUN_FAILURE}${facts.targetFailure}`); }
   const overload = overloadReasons(config, facts.workers);
   if (overload.length > 0) { codes.push(EXIT.overloaded); reasons.push(...overload.map((r) => `generator overloaded: ${r}`)); }
   // A run that never started measured nothing: its thresholds cannot hold, and saying so adds nothing.
@@ -62,5 +69,5 @@ export function decideOutcome(config: LoadConfig, facts: RunFacts): { status: Ru
  */
 export function withLateTargetFailure<R extends { status: RunStatus; exitCode: number; reasons: string[] }>(result: R, problem: string): R {
   const exitCode = worstExit([result.exitCode as ExitCode, EXIT.targetFailed]);
-  return { ...result, exitCode, status: STATUS[exitCode] ?? result.status, reasons: [...result.reasons, `the target failed after the measured time (final probe): ${problem}`] };
+  return { ...result, exitCode, status: STATUS[exitCode] ?? result.status, reasons: [...result.reasons, `${LATE_FAILURE}${problem}`] };
 }

@@ -202,6 +202,10 @@ describe('merge.ts on hand-built results', () => {
     expect(both.exitCode).toBe(130);
     expect(both.reasons.join('\n')).toMatch(/shard 2\/2: every connection lost/);
     expect(mergeOf([fake('1/2', [1]), fake('2/2', [1], { status: 'target-failed', reasons: ['the target failed mid-run: x'] })]).exitCode).toBe(4);
+    // Found by a shard's final probe after its run: the merge must not pass either.
+    const late = mergeOf([fake('1/2', [1]), fake('2/2', [1], { status: 'target-failed', reasons: ['the target failed after the measured time (final probe): y'] })]);
+    expect(late.exitCode).toBe(4);
+    expect(late.reasons.join()).toMatch(/shard 2\/2: y/);
     const down = { status: 'unreachable' as const, reasons: ['127.0.0.1:8999 refused the connection'] };
     expect(mergeOf([fake('1/2', [], down), fake('2/2', [], down)]).exitCode).toBe(3);
     // One shard could not connect while the other ran: not unreachable, and not a pass either.
