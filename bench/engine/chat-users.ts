@@ -20,7 +20,7 @@ import { monoMs } from './clock.js';
 import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { Liveness } from './liveness.js';
-import { accountedSeq, pickReadyFriend } from './messaging.js';
+import { accountedSeq, pickFriend } from './messaging.js';
 import { Scheduler } from './scheduler.js';
 
 const TIMEOUT_SWEEP_MS = 100;
@@ -148,7 +148,7 @@ export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise
   };
 
   const sendChat = (u: ChatUser, due: number): void => {
-    const to = pickReadyFriend(u, byIndex);
+    const to = pickFriend(u, byIndex);
     if (!to) return;
     const seq = accountedSeq(ctx, sendLedger, 'send.e2e', u.spec.index, to.spec.index, due);
     u.link!.send({ command: 'SEND', name: to.spec.name, data: stamp(u.spec.index, to.spec.index, seq, due) });

@@ -16,14 +16,14 @@ import type { UsersPlan } from '../worker/task.js';
 import type { WorkerContext } from '../worker/worker-context.js';
 import { decodeStamp, encodeStamp } from './chat-stamp.js';
 import { monoMs } from './clock.js';
-import { ConnectTracker, type ConnectAttempt } from './connect-tracker.js';
+import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { FileTraffic } from './file-traffic.js';
 import { ImLink } from './im-link.js';
 import { codeName, loginRequest, refusalMessage, registerRequest, updateUserInfoRequest } from './im-wire.js';
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
-import { accountedSeq, pickReadyFriend } from './messaging.js';
+import { accountedSeq, pickFriend } from './messaging.js';
 import { Scheduler } from './scheduler.js';
 import { StatusNotices } from './status-notices.js';
 
@@ -48,7 +48,6 @@ interface Group {
 class ImUser {
   phase: Phase = 'waiting';
   link: ImLink | null = null;
-  attempt: ConnectAttempt | null = null;
   readonly pending = new PendingQueue();
   readonly random: Random;
   registered = false;
@@ -193,7 +192,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     f.phase === 'ready' || (reconnecting && f.wasReady && (f.phase === 'away' || f.phase === 'connecting' || f.phase === 'login'));
 
   const sendChat = (u: ImUser, due: number): void => {
-    const to = pickReadyFriend(u, byIndex, chatPartner);
+    const to = pickFriend(u, byIndex, chatPartner);
     if (!to) return;
     const away = to.phase !== 'ready';
     const seq = accountedSeq(ctx, ledger, away ? 'chat.offline.e2e' : 'chat.e2e', u.spec.index, to.spec.index, due);
@@ -204,7 +203,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
   };
 
   const upload = (u: ImUser, due: number): void => {
-    const to = pickReadyFriend(u, byIndex);
+    const to = pickFriend(u, byIndex);
     if (!to) return;
     const size = plan.uploadBytes.min + u.random.below(plan.uploadBytes.max - plan.uploadBytes.min + 1);
     request(u, MessageId.UploadFileRequest, files.upload(u.spec, to.spec, u.uploads++, size, due), due);
@@ -342,7 +341,7 @@ export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<v
     const localAddress = task.sourceAddresses.length > 0 ? task.sourceAddresses[u.spec.index % task.sourceAddresses.length] : undefined;
     u.phase = 'connecting';
     const started = monoMs();
-    const attempt = (u.attempt = connects.begin(due, started));
+    const attempt = connects.begin(due, started);
     ImLink.open({ ...target, localAddress, layout: task.layout, maxBodyBytes: task.maxBodyBytes, connectTimeoutMs: task.timeoutMs }).then((link) => {
       const now = monoMs();
       connects.connected(attempt, link, now);

@@ -13,7 +13,7 @@ export interface SimulatedUser {
 }
 
 /** A random friend of `u` who is ready to receive (or, given `eligible`, who else may be sent to), or null. */
-export function pickReadyFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<number, U>, eligible: (f: U) => boolean = (f) => f.phase === 'ready'): U | null {
+export function pickFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<number, U>, eligible: (f: U) => boolean = (f) => f.phase === 'ready'): U | null {
   const ready = u.spec.friends.map((i) => byIndex.get(i)!).filter(eligible);
   return ready.length === 0 ? null : ready[u.random.below(ready.length)]!;
 }

@@ -3,7 +3,8 @@
 import { DELIVERY_CARRIERS, type DeliveryOp } from './metric-names.js';
 import type { RecorderSnapshot } from './recorder.js';
 
-const DELIVERY_OPS = new Set(Object.values(DELIVERY_CARRIERS).flat());
+/** The latency ops that carry deliveries: accounted by their delivery op, not as requests. */
+const CARRIERS: ReadonlySet<string> = new Set(Object.values(DELIVERY_CARRIERS).flat());
 
 /**
  * What does not add up, in words (empty when everything does):
@@ -14,7 +15,7 @@ const DELIVERY_OPS = new Set(Object.values(DELIVERY_CARRIERS).flat());
 export function countProblems(m: Pick<RecorderSnapshot, 'ops' | 'delivery'>, sentOnly: readonly string[]): string[] {
   const problems: string[] = [];
   for (const [name, op] of Object.entries(m.ops)) {
-    if (DELIVERY_OPS.has(name as never)) continue;
+    if (CARRIERS.has(name)) continue;
     if (name === 'status' || sentOnly.includes(name)) {
       if (op.ok + op.failed + op.timeouts + op.unanswered !== 0) problems.push(`${name} has no reply, yet ok ${op.ok}, failed ${op.failed}, timeouts ${op.timeouts}, unanswered ${op.unanswered}`);
       continue;

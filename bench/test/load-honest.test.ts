@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from '../../reference-server/test/te
 import { startResegmentingProxy, type ResegmentingProxy } from '../../test/doubles/resegmenting-proxy.js';
 import { startSilentServer } from '../../test/doubles/silent-server.js';
 import { startFreezingProxy } from '../../test/doubles/freezing-proxy.js';
-import { expectExit, load, startCli } from './cli-run.js';
+import { expectExit, load } from './cli-run.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });
@@ -173,7 +173,12 @@ describe('thresholds that cannot hold on nothing', () => {
   });
 
   test('--no-default-thresholds drops errors==0; a threshold on errors replaces it', async () => {
-    const { code, stderr } = await startCli(['load', '--target', '127.0.0.1:1', '--threshold', 'errors.ratio<0.01', '--no-default-thresholds']).done;
-    expect(code, stderr).toBe(3);
+    // Port 1 refuses: the run never starts, but the result still lists the thresholds it was judged by.
+    const judgedBy = async (args: string[]): Promise<string[]> =>
+      (await load(['--target', '127.0.0.1:1', ...args])).result.thresholds.map((t) => `${t.threshold}${t.isDefault ? ' (default)' : ''}`);
+    expect(await judgedBy([])).toEqual(['errors==0 (default)']);
+    expect(await judgedBy(['--no-default-thresholds'])).toEqual([]);
+    expect(await judgedBy(['--threshold', 'errors.ratio<0.01'])).toEqual(['errors.ratio<0.01']);
+    expect(await judgedBy(['--threshold', 'login.p99<1s'])).toEqual(['errors==0 (default)', 'login.p99<1s']);
   });
 });
