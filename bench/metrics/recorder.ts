@@ -42,6 +42,13 @@ export interface IntervalOp {
   histogram: string;
 }
 
+/** The failed, timed-out and unanswered requests of an interval: the progress display's error count. */
+export function intervalErrors(ops: Readonly<Record<string, IntervalOp>>): number {
+  let n = 0;
+  for (const op of Object.values(ops)) n += op.failed + op.timeouts + op.unanswered;
+  return n;
+}
+
 /** Counts by a key: reason, message id, kind of bad line. */
 export type Tally = Record<string, number>;
 

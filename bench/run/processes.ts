@@ -19,6 +19,7 @@ import { liveView, timelineFrom, unusableResult, type RunHooks } from './run-loa
 import { TimeSeriesCollector } from './time-series.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
 import type { Timeline, WorkerStatus } from '../worker/task.js';
+import { intervalErrors } from '../metrics/recorder.js';
 
 const CHILD = new URL('./child-entry.ts', import.meta.url);
 /** Between the last child being ready and the first connection. */
@@ -117,7 +118,7 @@ export async function runProcesses(config: LoadConfig, processes: number, hooks:
     } else if (message.kind === 'progress') {
       const m = message.message;
       statuses.set(m.worker, m.status);
-      for (const op of Object.values(m.ops)) errors += op.failed + op.timeouts;
+      errors += intervalErrors(m.ops);
       lastSecond = series.add(m) ?? lastSecond;
       if (timeline) hooks.onProgress?.(liveView(timeline, [...statuses.values()], lastSecond, errors));
     } else if (message.kind === 'target-failed') {

@@ -9,13 +9,14 @@ import { monoMs } from '../engine/clock.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
 import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
-import { combineSnapshots } from './combine.js';
+import { combineCounts, combineSnapshots } from './combine.js';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { decideOutcome } from './outcome.js';
 import { pingPlans, processConnections, processGroups, usersPlans } from './plan.js';
 import { LOAD_SCHEMA_VERSION, type LoadResult, type SecondSample } from './result.js';
 import { TimeSeriesCollector } from './time-series.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
+import { intervalErrors } from '../metrics/recorder.js';
 
 export interface LiveView {
   elapsedMs: number;
@@ -101,7 +102,7 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
       } else if (message.kind === 'progress') {
         hooks.onWorkerProgress?.(message);
         statuses[w] = message.status;
-        for (const op of Object.values(message.ops)) errors += op.failed + op.timeouts + op.unanswered;
+        errors += intervalErrors(message.ops);
         const completed = series.add(message);
         if (completed) lastSecond = completed;
         if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors));
@@ -178,12 +179,9 @@ export function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], 
 
 /** Why connects failed, for a run in which none succeeded: ` (ECONNREFUSED 20)`. */
 function describeConnectFailures(results: readonly WorkerResult[]): string {
-  const by: Record<string, number> = {};
-  for (const r of results) {
-    const op = r.snapshot.ops.connect;
-    for (const [reason, n] of Object.entries(op?.failedBy ?? {})) by[reason] = (by[reason] ?? 0) + n;
-    if (op?.timeouts) by['timed out'] = (by['timed out'] ?? 0) + op.timeouts;
-  }
+  const ops = results.map((r) => r.snapshot.ops.connect);
+  const by = combineCounts([...ops.map((op) => op?.failedBy ?? {}), ...ops.map((op) => ({ 'timed out': op?.timeouts ?? 0 }))]);
+  if (by['timed out'] === 0) delete by['timed out'];
   const parts = Object.entries(by).map(([reason, n]) => `${reason} ${n}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
