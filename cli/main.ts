@@ -5,7 +5,7 @@ import { mergeCommand } from './merge-command.js';
 import { serveCommand } from './serve-command.js';
 import { VERSION } from './version.js';
 import { EXIT } from '../util/exit-codes.js';
-import { UsageError } from '../util/usage-error.js';
+import { TalkbenchError } from '../util/errors.js';
 
 const program = new Command('talkbench')
   .description('load generator, conformance suite and reference server for IM (protobuf) and CHAT/1.0 chat servers')
@@ -28,11 +28,17 @@ try {
     // Help and version exit 0; every usage error exits 2 [D-EXIT].
     process.exit(err.exitCode === 0 ? 0 : EXIT.usage);
   }
+  // One of talkbench's own errors that decides the exit (a usage error, a generator process lost):
+  // its message and its code [D-EXIT].
+  if (err instanceof TalkbenchError && err.exitCode !== undefined) {
+    process.stderr.write(`talkbench: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
   // A setting the machine cannot honour (a port in use, an unreadable data directory) carries the
   // system's error code: a usage error [D-EXIT 2]. Anything else is a bug of talkbench [D-EXIT 70].
   // SQLite's own codes (SQLITE_CANTOPEN, SQLITE_CORRUPT) are about the data directory, not talkbench.
-  if (err instanceof UsageError || (typeof e.code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(e.code))) {
+  if (typeof e.code === 'string' && /^(E[A-Z]+|SQLITE_[A-Z_]+)$/.test(e.code)) {
     const message = e.code === 'EADDRINUSE'
       ? `${e.address}:${e.port} is in use (is another server running there?): choose another port, or 0 for any free one`
       : e.message;

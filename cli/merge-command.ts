@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Command } from 'commander';
-import { initHistograms } from '../bench/metrics/histogram.js';
+import { initHistograms } from '../reports/schema/histogram.js';
 import { parseThreshold, withDefaultThreshold, type Threshold } from '../bench/metrics/thresholds.js';
 import { checkLoadResult, MergeError, mergeLoadResults, missingShards, startSpreadMs } from '../bench/run/merge.js';
 import type { LoadResult } from '../bench/run/result.js';

@@ -8,11 +8,8 @@ import { randomBytes } from 'node:crypto';
 import {
   FrameDecoder, LineSplitter, MessageId, UserStatus, encodeMessageFrame, formatChatLine, isChatParseError, parseChatLine, type FrameLayout,
 } from '../proto/index.js';
+import type { Endpoint } from './target.js';
 
-export interface Endpoint {
-  host: string;
-  port: number;
-}
 
 export type ProbeProtocol = 'im' | 'chat';
 

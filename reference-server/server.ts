@@ -2,6 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
+import type { Endpoint } from '../client/target.js';
 import { checkScryptCost } from './auth/password.js';
 import { createChatListener } from './chat/chat-server.js';
 import { createFileHttpServer } from './http/file-http-server.js';
@@ -16,10 +17,6 @@ import type { Store } from './storage/store.js';
 import { ConnectionBudget } from './transport/connection-budget.js';
 import type { Listener, ManagedConnection } from './transport/listener.js';
 
-export interface Endpoint {
-  host: string;
-  port: number;
-}
 
 export interface RunningServer {
   im: Endpoint | null;

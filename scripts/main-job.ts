@@ -3,7 +3,7 @@
 // as a user would run them; the server uses scrypt cost 1024, recorded beside the result [D-HASH].
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { spawnTalkbench } from '../util/talkbench-cli.js';
+import { spawnTalkbench } from '../test-support/talkbench-cli.js';
 
 const SCRYPT_COST = 1024;
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');

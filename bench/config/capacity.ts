@@ -2,6 +2,7 @@
 // A run that passes a limit is refused naming the limit and how many users fit, instead of starting
 // hundreds of processes that thrash the machine and die part-way. The checks are pure: they take the
 // machine's facts (readMachineFacts reads them from /proc and os) so tests can give any machine.
+import { UsageError } from '../../util/errors.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { openFileLimit } from '../../util/open-file-limit.js';
@@ -86,14 +87,14 @@ export interface Refusal {
 }
 
 /** A run this machine cannot hold: a usage error (exit 2) whose message names every limit passed. */
-export class CapacityError extends Error {
+export class CapacityError extends UsageError {
   readonly limits: CapacityLimit[];
 
   constructor(readonly users: number, readonly refusals: readonly Refusal[], readonly usersFit: number) {
     super([
       `refused before starting: this machine cannot hold ${users} users [D-CAPACITY]; at most ${usersFit} fit with these settings:`,
       ...refusals.map((r) => `  - ${r.message}`),
-    ].join('\n'));
+    ].join('\n'), 'CAPACITY');
     this.limits = refusals.map((r) => r.limit);
   }
 }

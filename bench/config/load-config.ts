@@ -1,9 +1,9 @@
 // A load run's settings, resolved: every default applied, every duration in ms. Built from flags and
 // an optional scenario file (config/scenario-file.ts); what the result file records as `config`.
 import type { FrameLayout } from '../../proto/index.js';
-import type { RequestOp } from '../metrics/metric-names.js';
+import type { RequestOp } from '../../reports/schema/metric-names.js';
 import type { Threshold } from '../metrics/thresholds.js';
-import type { Endpoint } from '../worker/task.js';
+import type { Endpoint } from '../../client/target.js';
 
 export type ScenarioName = 'users' | 'ping';
 export type Protocol = 'im' | 'chat';

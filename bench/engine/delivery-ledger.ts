@@ -1,7 +1,7 @@
 // Delivery accounting for one worker: every chat (line, file) sent in the measured window is expected
 // once at its receiver. Delivered, duplicated, reordered, corrupted as they arrive; lost is what never
 // arrived by the end of the grace window. Sender and receiver live in the same worker, so it is exact.
-import type { DeliveryOp } from '../metrics/metric-names.js';
+import type { DeliveryOp } from '../../reports/schema/metric-names.js';
 import type { Recorder } from '../metrics/recorder.js';
 
 interface Pair {

@@ -8,8 +8,8 @@
 // unanswered (its connection ended, or the run did, first); requests declared unanswered
 // (--unanswered) and those with no reply of their own (7, 9, 13) are only sent.
 import { MessageId, ResultCode, UserStatus, decodeMessage, encodeMessageFrame, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
-import type { LatencyOp, RequestOp } from '../metrics/metric-names.js';
-import { SETUP_OPS } from '../metrics/metric-names.js';
+import type { LatencyOp, RequestOp } from '../../reports/schema/metric-names.js';
+import { SETUP_OPS } from '../../reports/schema/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
 import type { UsersPlan } from '../worker/task.js';

@@ -3,7 +3,7 @@
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { UserSpec } from '../model/population.js';
 import type { Random } from '../model/random.js';
-import type { LatencyOp } from '../metrics/metric-names.js';
+import type { LatencyOp } from '../../reports/schema/metric-names.js';
 import type { WorkerContext } from '../worker/worker-context.js';
 
 export interface SimulatedUser {

@@ -1,6 +1,6 @@
 // The identities every result keeps [D-METRICS]; a result that breaks one is a bug of talkbench, not
 // a fact about the server. Checked on every result the integration tests produce.
-import { DELIVERY_CARRIERS, type DeliveryOp } from './metric-names.js';
+import { DELIVERY_CARRIERS, type DeliveryOp } from '../../reports/schema/metric-names.js';
 import type { RecorderSnapshot } from './recorder.js';
 
 /** The latency ops that carry deliveries: accounted by their delivery op, not as requests. */

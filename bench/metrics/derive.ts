@@ -1,7 +1,7 @@
 // Flat metric values [D-METRICS] from what a run measured: what thresholds are checked against and
 // what the summary shows. Latencies in milliseconds, rates per second.
-import { decodeHistogram, summarize } from './histogram.js';
-import { LATENCY_STATS, SETUP_OPS, type LatencyOp } from './metric-names.js';
+import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
+import { LATENCY_STATS, SETUP_OPS, type LatencyOp } from '../../reports/schema/metric-names.js';
 import type { RecorderSnapshot, Tally } from './recorder.js';
 
 export type Measurements = Pick<RecorderSnapshot, 'ops' | 'delivery' | 'disconnects' | 'unexpectedFrames' | 'badLines' | 'downloadBytes'>;

@@ -2,8 +2,8 @@
 // delivery accounting, and what tells why a run went wrong (failures by reason with the server's own
 // words, frames nobody asked for, bad lines, disconnects, users given up on). Plain data leaves it
 // through snapshot() and takeInterval(); histograms leave encoded.
-import { encodeHistogram, newHistogram, recordMicros, type Histogram } from './histogram.js';
-import { noDeliveries, type Counter, type DeliveryCounter, type DeliveryCounts, type DeliveryOp, type LatencyOp } from './metric-names.js';
+import { encodeHistogram, newHistogram, recordMicros, type Histogram } from '../../reports/schema/histogram.js';
+import { noDeliveries, type Counter, type DeliveryCounter, type DeliveryCounts, type DeliveryOp, type LatencyOp } from '../../reports/schema/metric-names.js';
 
 /** A few of the server's messages per failure reason are kept: enough to say why, never a flood. */
 export const FAILURE_SAMPLES = 3;

@@ -1,7 +1,8 @@
 // Thresholds: `METRIC OP VALUE`, e.g. `chat.e2e.p99<50ms`, `chat.lost==0` [D-METRICS]. Parsed before
 // anything connects, so a typo exits 2 instead of passing silently. A run has one default threshold,
 // `errors==0`, unless the user gives one on `errors` or `errors.ratio` or drops it [D-VERDICT].
-import { metricInfo, type MetricInfo, type MetricKind } from './metric-names.js';
+import { UsageError } from '../../util/errors.js';
+import { metricInfo, type MetricInfo, type MetricKind } from '../../reports/schema/metric-names.js';
 
 export const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
 export type Comparator = (typeof COMPARATORS)[number];
@@ -30,8 +31,10 @@ export interface ThresholdOutcome {
   note?: string;
 }
 
-export class ThresholdError extends Error {
-  readonly code = 'BAD_THRESHOLD';
+export class ThresholdError extends UsageError {
+  constructor(message: string) {
+    super(message, 'BAD_THRESHOLD');
+  }
 }
 
 const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };

@@ -5,7 +5,7 @@
 // the kernel however the parent died, SIGKILL included) or its parent pid changing (an orphan is
 // reparented) ends it at once, without waiting for a graceful end of the run; nobody would read it.
 import { EXIT } from '../../util/exit-codes.js';
-import { initHistograms } from '../metrics/histogram.js';
+import { initHistograms } from '../../reports/schema/histogram.js';
 import { FAULT_ENV, PARENT_PID_ENV, faultFor, type GeneratorFault, type ToChild, type ToParent } from './process-messages.js';
 import { runLoad } from './run-load.js';
 

@@ -1,8 +1,8 @@
 // Exact merging of what several workers, processes or shards measured: counters summed, histograms
 // added, time series added second by second. The same code serves all three levels.
-import { encodeHistogram, mergeEncoded } from '../metrics/histogram.js';
+import { encodeHistogram, mergeEncoded } from '../../reports/schema/histogram.js';
 import { FAILURE_SAMPLES } from '../metrics/recorder.js';
-import { noDeliveries, type DeliveryCounts } from '../metrics/metric-names.js';
+import { noDeliveries, type DeliveryCounts } from '../../reports/schema/metric-names.js';
 import type { EncodedOp, IntervalOp, OpCounters, RecorderSnapshot } from '../metrics/recorder.js';
 import type { SecondSample } from './result.js';
 

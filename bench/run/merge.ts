@@ -2,6 +2,7 @@
 // histograms added, counters summed, time series added second by second; then the metrics, thresholds
 // and outcome decided again on the whole, as if one process had run it [D-LOAD] [D-RESULT].
 // Pure: results in, a result out; reading files and printing live in cli/merge-command.ts.
+import { UsageError } from '../../util/errors.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { LoadConfig } from '../config/load-config.js';
@@ -14,9 +15,10 @@ import { LOAD_SCHEMA_VERSION, type LoadResult } from './result.js';
 export type MergeErrorCode = 'BAD_RESULT_FILE' | 'MISMATCHED_RUNS' | 'DUPLICATE_SHARD' | 'NOTHING_TO_MERGE';
 
 /** Every MergeError is a usage error (exit 2) [D-EXIT]: the inputs cannot make one run. */
-export class MergeError extends Error {
-  constructor(readonly code: MergeErrorCode, message: string) {
-    super(message);
+export class MergeError extends UsageError {
+  declare readonly code: MergeErrorCode;
+  constructor(code: MergeErrorCode, message: string) {
+    super(message, code);
   }
 }
 

@@ -7,6 +7,7 @@
 // last said, unless this process was interrupted: then the missing part is noted and the run is
 // "interrupted" (130). Children never outlive this process (see child-entry.ts), and it kills them
 // whenever it gives up on them.
+import { TalkbenchError } from '../../util/errors.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { workersPerProcess } from '../config/capacity.js';
 import type { LoadConfig } from '../config/load-config.js';
@@ -80,11 +81,9 @@ interface Child {
 }
 
 /** A generator process ended without its result: a bug of talkbench [D-EXIT 70]. */
-export class GeneratorProcessError extends Error {
-  readonly exitCode = EXIT.internal;
-
+export class GeneratorProcessError extends TalkbenchError {
   constructor(readonly processIndex: number, readonly processes: number, readonly pid: number | undefined, readonly ending: Ending, description: string) {
-    super(description);
+    super('GENERATOR_PROCESS', description, EXIT.internal);
   }
 }
 
@@ -94,7 +93,7 @@ export function processesFailure(err: unknown): { exitCode: number; message: str
     const bug = err.ending.signal && err.ending.signal !== 'SIGABRT' && err.ending.signal !== 'SIGSEGV'
       ? `unless something outside talkbench sent it ${err.ending.signal}${err.ending.signal === 'SIGKILL' ? ' (the kernel\'s out-of-memory killer does)' : ''}, this is a bug of talkbench`
       : 'this is a bug of talkbench';
-    return { exitCode: err.exitCode, message: `${err.message}\n${bug}; please report it with this message (exit ${err.exitCode})` };
+    return { exitCode: EXIT.internal, message: `${err.message}\n${bug}; please report it with this message (exit ${EXIT.internal})` };
   }
   return { exitCode: EXIT.internal, message: `an internal error, a bug of talkbench (exit ${EXIT.internal}): ${(err as Error).stack ?? String(err)}` };
 }

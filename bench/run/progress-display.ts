@@ -1,6 +1,6 @@
 // Live progress: on a terminal one line redrawn in place; otherwise a plain line every few seconds
 // (CI logs). Fed by run-load's LiveView a few times a second.
-import { decodeHistogram, summarize } from '../metrics/histogram.js';
+import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
 import type { LiveView } from './run-load.js';
 
 const PLAIN_EVERY_MS = 5000;

@@ -2,7 +2,7 @@
 // deliveries, and then why the run went as it did: failures with the server's own words, frames and
 // lines nobody asked for, disconnects, users given up on; the generator's health beside the errors
 // (an overload verdict never hides them), thresholds and the verdict.
-import { decodeHistogram, summarize } from '../metrics/histogram.js';
+import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
 import { errorCount } from '../metrics/derive.js';
 import type { Tally } from '../metrics/recorder.js';
 import type { LoadResult } from './result.js';

@@ -2,9 +2,9 @@
 // the real CLI as a child process: small runs whose delivery accounting is exact, thresholds on its
 // metrics, and a target that goes away mid-run. Nothing here asserts on wall-clock speed.
 import { afterEach, describe, expect, test } from 'vitest';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { initHistograms } from '../metrics/histogram.js';
-import { expectExit, histogramCount, load, type LoadRun } from './cli-run.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { initHistograms } from '../../reports/schema/histogram.js';
+import { expectExit, histogramCount, load, type LoadRun } from '../../test-support/cli-run.js';
 
 let server: TestServer | null = null;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 // [D-EXIT] at the CLI's edge: a setting the machine cannot honour is a usage error (2); anything
 // unexpected is a bug of talkbench (70), said so, with its stack.
 import { afterEach, describe, expect, test } from 'vitest';
-import { runTalkbench } from '../../util/talkbench-cli.js';
+import { runTalkbench } from '../../test-support/talkbench-cli.js';
 
 afterEach(() => { delete process.env.TALKBENCH_TEST_CLI_FAULT; });
 

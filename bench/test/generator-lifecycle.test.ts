@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
 import { FAULT_ENV } from '../run/process-messages.js';
 import type { LoadResult } from '../run/result.js';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { TSX_EXEC_ARGV } from '../run/tsx-loader.js';
-import { startCli, tempFile } from './cli-run.js';
+import { startCli, tempFile } from '../../test-support/cli-run.js';
 
 let server: TestServer | null = null;
 const started: ChildProcess[] = [];

@@ -4,10 +4,10 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { startTestServer } from '../../reference-server/test/test-server.js';
-import { listenOnLoopback } from '../../test/doubles/listen.js';
-import { startOriginalImServer } from '../../test/doubles/original-im-server.js';
-import { expectExit, load } from './cli-run.js';
+import { startTestServer } from '../../test-support/test-server.js';
+import { listenOnLoopback } from '../../test-support/doubles/listen.js';
+import { startOriginalImServer } from '../../test-support/doubles/original-im-server.js';
+import { expectExit, load } from '../../test-support/cli-run.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });

@@ -3,11 +3,11 @@
 // nothing, one that stops answering mid-run, and two targets of which one dies. Exact counts where
 // the run is healthy; a failing verdict, with its reason, where it is not [D-VERDICT] [D-EXIT].
 import { afterEach, describe, expect, test } from 'vitest';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { startResegmentingProxy, type ResegmentingProxy } from '../../test/doubles/resegmenting-proxy.js';
-import { startSilentServer } from '../../test/doubles/silent-server.js';
-import { startFreezingProxy } from '../../test/doubles/freezing-proxy.js';
-import { expectExit, load } from './cli-run.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { startResegmentingProxy, type ResegmentingProxy } from '../../test-support/doubles/resegmenting-proxy.js';
+import { startSilentServer } from '../../test-support/doubles/silent-server.js';
+import { startFreezingProxy } from '../../test-support/doubles/freezing-proxy.js';
+import { expectExit, load } from '../../test-support/cli-run.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });

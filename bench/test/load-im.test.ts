@@ -1,10 +1,10 @@
 // The IM user scenario against the real reference server: small runs whose counters are exactly
 // right, exact histograms, and the run ends that must be reported rather than hung on.
 import { afterEach, describe, expect, test } from 'vitest';
-import { initHistograms } from '../metrics/histogram.js';
-import { serve, type ServeProcess } from '../../reference-server/test/cli-process.js';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { expectPassed, histogramCount, load, startCli, tempFile } from './cli-run.js';
+import { initHistograms } from '../../reports/schema/histogram.js';
+import { serve, type ServeProcess } from '../../test-support/cli-process.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { expectPassed, histogramCount, load, startCli, tempFile } from '../../test-support/cli-run.js';
 import { readFile } from 'node:fs/promises';
 import type { LoadResult } from '../run/result.js';
 

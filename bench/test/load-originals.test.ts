@@ -1,16 +1,16 @@
 // The load generator against servers that behave as the original IM and CHAT/1.0 servers do
-// (test/doubles: an avatar required, UserID fields required, replies under unexpected ids, no
+// (test-support/doubles: an avatar required, UserID fields required, replies under unexpected ids, no
 // heartbeat replies, offline chats dropped, groups never deleted, a crash in the logout phase), and
 // against the reference server made to refuse or drop. A broken server gets a failing verdict with
 // its reason; a working one, however odd, gets exact counts [D-VERDICT].
 import { afterEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode } from '../../proto/index.js';
-import { startTestServer } from '../../reference-server/test/test-server.js';
-import { startOriginalChatServer } from '../../test/doubles/original-chat-server.js';
-import { startOriginalImServer } from '../../test/doubles/original-im-server.js';
+import { startTestServer } from '../../test-support/test-server.js';
+import { startOriginalChatServer } from '../../test-support/doubles/original-chat-server.js';
+import { startOriginalImServer } from '../../test-support/doubles/original-im-server.js';
 import { namePrefix } from '../model/population.js';
-import { expectExit, load } from './cli-run.js';
+import { expectExit, load } from '../../test-support/cli-run.js';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });

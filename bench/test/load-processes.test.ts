@@ -1,12 +1,12 @@
 // One process cannot hold every socket: several generator processes split a run and their results
 // are merged exactly; a run the machine cannot hold is refused before anything is spawned or connects.
 import { spawn } from 'node:child_process';
-import { TALKBENCH_BIN } from '../../util/talkbench-cli.js';
+import { TALKBENCH_BIN } from '../../test-support/talkbench-cli.js';
 import { afterEach, describe, expect, test } from 'vitest';
-import { decodeHistogram, initHistograms } from '../metrics/histogram.js';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
-import { talkbenchLoadRun } from '../perf/processes.js';
-import { load, expectPassed, startCli } from './cli-run.js';
+import { decodeHistogram, initHistograms } from '../../reports/schema/histogram.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { talkbenchLoadRun } from '../../benchmarks/perf/processes.js';
+import { load, expectPassed, startCli } from '../../test-support/cli-run.js';
 
 let server: TestServer | null = null;
 afterEach(async () => { await server?.close(); server = null; });

@@ -2,8 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { parseScenarioFile } from '../config/scenario-file.js';
-import { startTestServer } from '../../reference-server/test/test-server.js';
-import { load, startCli, tempFile, expectPassed } from './cli-run.js';
+import { startTestServer } from '../../test-support/test-server.js';
+import { load, startCli, tempFile, expectPassed } from '../../test-support/cli-run.js';
 
 describe('parseScenarioFile', () => {
   test('YAML and JSON with durations, sizes and rates', () => {

@@ -5,13 +5,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startTestServer, type TestServer } from '../../reference-server/test/test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { DEFAULTS } from '../config/load-config.js';
-import { decodeHistogram, encodeHistogram, initHistograms, newHistogram, recordMicros, summarize } from '../metrics/histogram.js';
+import { decodeHistogram, encodeHistogram, initHistograms, newHistogram, recordMicros, summarize } from '../../reports/schema/histogram.js';
 import { parseThreshold } from '../metrics/thresholds.js';
 import { checkLoadResult, MergeError, mergeLoadResults, mergeProcessResults } from '../run/merge.js';
 import type { LoadResult, RunStatus } from '../run/result.js';
-import { runTalkbench } from '../../util/talkbench-cli.js';
+import { runTalkbench } from '../../test-support/talkbench-cli.js';
 
 let dir: string;
 

@@ -1,14 +1,11 @@
 // What crosses the thread boundary: plain data only [STYLE 4]. A task in; progress and control
 // messages through a MessagePort; a WorkerResult out, histograms encoded.
 import type { MessagePort } from 'node:worker_threads';
+import type { Endpoint } from '../../client/target.js';
 import type { FrameLayout } from '../../proto/index.js';
 import type { LoadConfig } from '../config/load-config.js';
 import type { IntervalOp, RecorderSnapshot } from '../metrics/recorder.js';
 
-export interface Endpoint {
-  host: string;
-  port: number;
-}
 
 /** Times on the shared monotonic clock (monoMs), identical for every worker of a run. */
 export interface Timeline {

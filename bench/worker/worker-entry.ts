@@ -1,6 +1,6 @@
 // The piscina task: one per worker thread for the whole run. It owns a slice of the connections or
 // users and their sockets, and returns its counters and encoded histograms.
-import { initHistograms } from '../metrics/histogram.js';
+import { initHistograms } from '../../reports/schema/histogram.js';
 import { runChatUsers } from '../engine/chat-users.js';
 import { runImUsers } from '../engine/im-users.js';
 import { runPing } from '../engine/ping.js';

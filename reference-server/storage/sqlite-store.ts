@@ -3,7 +3,7 @@
 // answers. Only a power loss can take the last transactions, which FULL would also cover at a cost.
 import Database from 'better-sqlite3';
 import type { PendingChat, ProfileUpdate, Store, StoredFile, StoredUser } from './store.js';
-import { UsageError } from '../../util/usage-error.js';
+import { UsageError } from '../../util/errors.js';
 
 const SCHEMA_VERSION = 1;
 

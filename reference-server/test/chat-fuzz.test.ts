@@ -8,7 +8,7 @@ import { formatChatLine } from '../../proto/index.js';
 import { arbChatCommand, arbCuts, arbLineBytes } from '../../proto/test/arbitraries.js';
 import { concatBytes, splitAt } from '../../proto/test/helpers.js';
 import { inbox, loginOn, roundTrip, write, type ChatUser } from './chat-steps.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 import { ChatClient } from '../../client/chat-client.js';
 import type { ChatCommand } from '../../proto/index.js';
 import type { ServerOptions } from '../options.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 /** A connection and the name it logged in under. */
 export interface ChatUser {

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode, UserStatus } from '../../proto/index.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { befriend, loggedIn, login, register } from './im-users.js';
 
 let t: TestServer;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode, encodeFrame, encodeMessage, writeFrameHeader } from '../../proto/index.js';
 import { befriend, loggedIn, roundTrip } from './im-users.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
 const clients: ImClient[] = [];

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode } from '../../proto/index.js';
 import { befriend, login, loggedIn, register } from './im-users.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 const clients: ImClient[] = [];
 let t: TestServer;

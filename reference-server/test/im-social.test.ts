@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode, UserStatus } from '../../proto/index.js';
 import { befriend, loggedIn, login, register, roundTrip } from './im-users.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 
 let t: TestServer;
 const clients: ImClient[] = [];

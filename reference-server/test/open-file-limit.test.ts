@@ -2,7 +2,7 @@
 // and accepts again when descriptors free up [SRV-CONN-1].
 import { afterEach, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
-import { serve, type ServeProcess } from './cli-process.js';
+import { serve, type ServeProcess } from '../../test-support/cli-process.js';
 import { roundTrip } from './im-users.js';
 
 let server: ServeProcess | null = null;

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode } from '../../proto/index.js';
-import { serve, type ServeProcess } from './cli-process.js';
+import { serve, type ServeProcess } from '../../test-support/cli-process.js';
 import { befriend, login, loggedIn, register, roundTrip } from './im-users.js';
 
 let dataDir: string;

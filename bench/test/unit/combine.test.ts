@@ -2,8 +2,8 @@
 // a few failure samples, histograms added; the same as one recorder that saw everything.
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { decodeHistogram, initHistograms, summarize } from '../../metrics/histogram.js';
-import type { LatencyOp } from '../../metrics/metric-names.js';
+import { decodeHistogram, initHistograms, summarize } from '../../../reports/schema/histogram.js';
+import type { LatencyOp } from '../../../reports/schema/metric-names.js';
 import { FAILURE_SAMPLES, Recorder, type RecorderSnapshot } from '../../metrics/recorder.js';
 import { combineSnapshots } from '../../run/combine.js';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { ConnectTracker, type ConnectAttempt } from '../../engine/connect-tracker.js';
 import type { Link } from '../../engine/link.js';
-import { decodeHistogram, initHistograms, summarize } from '../../metrics/histogram.js';
+import { decodeHistogram, initHistograms, summarize } from '../../../reports/schema/histogram.js';
 import { Recorder } from '../../metrics/recorder.js';
 
 beforeAll(async () => {

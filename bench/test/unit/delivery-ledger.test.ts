@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { DeliveryLedger } from '../../engine/delivery-ledger.js';
-import { initHistograms } from '../../metrics/histogram.js';
-import { noDeliveries, type DeliveryCounts } from '../../metrics/metric-names.js';
+import { initHistograms } from '../../../reports/schema/histogram.js';
+import { noDeliveries, type DeliveryCounts } from '../../../reports/schema/metric-names.js';
 import { Recorder } from '../../metrics/recorder.js';
 
 beforeAll(async () => {

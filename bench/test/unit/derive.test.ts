@@ -3,8 +3,8 @@
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { deriveMetrics, errorCount, type Measurements } from '../../metrics/derive.js';
-import { encodeHistogram, initHistograms, newHistogram, recordMicros } from '../../metrics/histogram.js';
-import { LATENCY_OPS, LATENCY_STATS, SETUP_OPS, noDeliveries, type DeliveryCounts } from '../../metrics/metric-names.js';
+import { encodeHistogram, initHistograms, newHistogram, recordMicros } from '../../../reports/schema/histogram.js';
+import { LATENCY_OPS, LATENCY_STATS, SETUP_OPS, noDeliveries, type DeliveryCounts } from '../../../reports/schema/metric-names.js';
 import type { EncodedOp } from '../../metrics/recorder.js';
 
 let EMPTY = '';

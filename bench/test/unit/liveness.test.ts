@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { Liveness } from '../../engine/liveness.js';
-import { initHistograms } from '../../metrics/histogram.js';
+import { initHistograms } from '../../../reports/schema/histogram.js';
 import { Recorder } from '../../metrics/recorder.js';
 import type { WorkerContext } from '../../worker/worker-context.js';
 

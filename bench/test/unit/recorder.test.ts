@@ -2,8 +2,8 @@
 // that add up to the snapshot, and the other tallies.
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { decodeHistogram, initHistograms, summarize } from '../../metrics/histogram.js';
-import type { LatencyOp } from '../../metrics/metric-names.js';
+import { decodeHistogram, initHistograms, summarize } from '../../../reports/schema/histogram.js';
+import type { LatencyOp } from '../../../reports/schema/metric-names.js';
 import { FAILURE_SAMPLES, Recorder, type IntervalOp } from '../../metrics/recorder.js';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { StatusNotices } from '../../engine/status-notices.js';
-import { decodeHistogram, initHistograms, summarize } from '../../metrics/histogram.js';
+import { decodeHistogram, initHistograms, summarize } from '../../../reports/schema/histogram.js';
 import { Recorder } from '../../metrics/recorder.js';
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // gets), the default `errors==0`, and evaluation, where a threshold on something never measured fails.
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { METRIC_NAMES } from '../../metrics/metric-names.js';
+import { METRIC_NAMES } from '../../../reports/schema/metric-names.js';
 import {
   COMPARATORS, DEFAULT_THRESHOLD, ThresholdError, evaluateThresholds, parseThreshold, withDefaultThreshold,
   type Comparator, type Threshold,

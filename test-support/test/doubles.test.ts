@@ -1,17 +1,17 @@
-// Tests of the test doubles (test/doubles/): each behaves as its file documents, over real loopback
+// Tests of the test doubles (test-support/doubles/): each behaves as its file documents, over real loopback
 // sockets. The load generator's tests trust these doubles to stand for what is not ours (a network
 // that re-cuts streams, a server that never answers, servers that behave as the originals do), so the
 // doubles get tests of their own.
 import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import { ChatClient } from '../client/chat-client.js';
-import { ImClient } from '../client/im-client.js';
-import { MessageId, ResultCode, UserStatus, decodeMessage } from '../proto/index.js';
-import { startOriginalChatServer } from './doubles/original-chat-server.js';
-import { startOriginalImServer, type OriginalImServer } from './doubles/original-im-server.js';
-import { startResegmentingProxy, type ResegmentMode } from './doubles/resegmenting-proxy.js';
-import { startSilentServer } from './doubles/silent-server.js';
+import { ChatClient } from '../../client/chat-client.js';
+import { ImClient } from '../../client/im-client.js';
+import { MessageId, ResultCode, UserStatus, decodeMessage } from '../../proto/index.js';
+import { startOriginalChatServer } from '../doubles/original-chat-server.js';
+import { startOriginalImServer, type OriginalImServer } from '../doubles/original-im-server.js';
+import { startResegmentingProxy, type ResegmentMode } from '../doubles/resegmenting-proxy.js';
+import { startSilentServer } from '../doubles/silent-server.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long "nothing arrives" is given: long enough for a loopback reply many times over. */

@@ -1,5 +1,12 @@
-// `--target host:port[,host:port...]` and the source addresses connections are spread over.
-import type { Endpoint } from '../worker/task.js';
+// Where a server is: an endpoint, `--target host:port[,host:port...]`, and the source addresses
+// connections are spread over. The load generator, the conformance suite and the server's options
+// all read targets here [docs/DECISIONS.md D-LAYOUT-REPO].
+
+/** A TCP endpoint. */
+export interface Endpoint {
+  host: string;
+  port: number;
+}
 
 export function parseTargets(value: string): Endpoint[] {
   const targets = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {

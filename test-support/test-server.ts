@@ -1,8 +1,8 @@
 // Starts the real reference server in this process on free loopback ports, with its log captured so
 // tests can check that a closed connection's log line names the reason.
-import { Logger } from '../log.js';
-import type { ServerOptions } from '../options.js';
-import { startServer, type RunningServer } from '../server.js';
+import { Logger } from '../reference-server/log.js';
+import type { ServerOptions } from '../reference-server/options.js';
+import { startServer, type RunningServer } from '../reference-server/server.js';
 
 export interface TestServer {
   server: RunningServer;

@@ -1,5 +1,5 @@
 // `npm run bench [-- micro|anchors|scale ...]`: benchmarks that print figures (never tests). With no
-// names: micro and anchors. Figures are also written to reports/perf/ as JSON and Markdown.
+// names: micro and anchors. Figures are also written to benchmarks/figures/ as JSON and Markdown.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,11 +20,11 @@ function table(figures: readonly AnchorFigures[]): string {
 }
 
 async function report(name: string, data: unknown, markdown: string): Promise<void> {
-  const dir = join(ROOT, 'reports/perf');
+  const dir = join(ROOT, 'benchmarks/figures');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, `${name}-${stamp}.json`), JSON.stringify(data, null, 1) + '\n');
   await writeFile(join(dir, `${name}-${stamp}.md`), markdown + '\n');
-  log(`written: reports/perf/${name}-${stamp}.json and .md`);
+  log(`written: benchmarks/figures/${name}-${stamp}.json and .md`);
 }
 
 /** One benchmark; a run that fails is reported as failed (exit 1) and the others still run, never a stack trace. */
@@ -42,7 +42,7 @@ for (const name of selected) await runBenchmark(name);
 async function runNamed(name: string): Promise<void> {
   if (name === 'micro') {
     const args = process.argv.includes('--quick') ? ['--quick'] : [];
-    await new Promise((done) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/micro/run.ts'), ...args], { stdio: 'inherit' }).on('exit', done));
+    await new Promise((done) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'benchmarks/micro/run.ts'), ...args], { stdio: 'inherit' }).on('exit', done));
   } else if (name === 'anchors') {
     if (!anchorsAvailable()) { log('anchors: ../shared/perf/anchor.sh not found; skipped'); return; }
     const rounds = process.argv.includes('--quick') ? 1 : 3;

@@ -6,9 +6,9 @@ import { readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnTalkbench, TALKBENCH_BIN } from '../../util/talkbench-cli.js';
-import { TailLines } from '../run/processes.js';
-import type { LoadResult } from '../run/result.js';
+import { spawnTalkbench, TALKBENCH_BIN } from '../../test-support/talkbench-cli.js';
+import { TailLines } from '../../bench/run/processes.js';
+import type { LoadResult } from '../../bench/run/result.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ANCHOR = resolve(ROOT, '../shared/perf/anchor.sh');

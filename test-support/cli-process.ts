@@ -1,6 +1,6 @@
 // Runs `talkbench serve` as a real child process, as a user would, and reads the ports it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { TALKBENCH_BIN as BIN } from '../../util/talkbench-cli.js';
+import { TALKBENCH_BIN as BIN } from './talkbench-cli.js';
 
 
 export interface ServeProcess {

@@ -3,10 +3,10 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { runTalkbench } from '../../util/talkbench-cli.js';
-import { countProblems } from '../metrics/count-identity.js';
-import { decodeHistogram } from '../metrics/histogram.js';
-import type { LoadResult } from '../run/result.js';
+import { runTalkbench } from './talkbench-cli.js';
+import { countProblems } from '../bench/metrics/count-identity.js';
+import { decodeHistogram } from '../reports/schema/histogram.js';
+import type { LoadResult } from '../bench/run/result.js';
 
 export const startCli = (args: readonly string[]) => runTalkbench(args);
 
