@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { anchorsAvailable } from './perf/processes.js';
+import { ANCHOR, anchorsAvailable } from './perf/processes.js';
 import { runAnchors, type AnchorFigures } from './perf/anchors.js';
 import { runScale } from './perf/scale.js';
 
@@ -44,7 +44,7 @@ async function runNamed(name: string): Promise<void> {
     const args = process.argv.includes('--quick') ? ['--quick'] : [];
     await new Promise((done) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'benchmarks/micro/run.ts'), ...args], { stdio: 'inherit' }).on('exit', done));
   } else if (name === 'anchors') {
-    if (!anchorsAvailable()) { log('anchors: ../shared/perf/anchor.sh not found; skipped'); return; }
+    if (!anchorsAvailable()) { log(`anchors: ${ANCHOR} not found (set TALKBENCH_ANCHORS to the folder of anchor.sh); skipped`); return; }
     const rounds = process.argv.includes('--quick') ? 1 : 3;
     const { figures, environment } = await runAnchors(rounds, log);
     const markdown = `# Anchors ${stamp}\n\n${table(figures)}\n\nEnvironment: ${JSON.stringify(environment)}\n`;

@@ -11,7 +11,11 @@ import { TailLines } from '../../bench/run/processes.js';
 import type { LoadResult } from '../../bench/run/result.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ANCHOR = resolve(ROOT, '../shared/perf/anchor.sh');
+/**
+ * The physical-limit anchor: a C epoll client and responder kept outside this repository (on the
+ * project's machines beside the checkout). TALKBENCH_ANCHORS names another folder holding anchor.sh.
+ */
+export const ANCHOR = resolve(process.env.TALKBENCH_ANCHORS ?? resolve(ROOT, '../shared/perf'), 'anchor.sh');
 
 export function anchorsAvailable(): boolean {
   return existsSync(ANCHOR);

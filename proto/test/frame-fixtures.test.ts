@@ -19,7 +19,7 @@ describe('IM frame fixtures', () => {
     expect(FRAME_FIXTURES.some((r) => r.hex.length === HEADER_BYTES * 2)).toBe(true);
   });
 
-  test('the worked example of PROTOCOL-FACTS.md is a row, byte for byte', () => {
+  test('the worked example of docs/ORIGINALS.md is a row, byte for byte', () => {
     const row = FRAME_FIXTURES.find((r) => r.name.includes('worked example'));
     expect(row?.fields).toEqual({ UserID: 'alice', Password: 'pa', Status: 2 });
     expect(row?.hex).toBe('0d000000' + '01000000' + '0a05616c696365' + '12027061' + '1802');
@@ -30,7 +30,7 @@ describe.each(FRAME_FIXTURES)('fixture: $name', (row) => {
   const frame = fromHex(row.hex);
   const body = frame.subarray(HEADER_BYTES);
 
-  test('the id is the one PROTOCOL-FACTS.md gives the message', () => {
+  test('the id is the one docs/ORIGINALS.md gives the message', () => {
     expect(MessageId[row.message]).toBe(row.id);
     expect(messageName(row.id)).toBe(row.message);
   });

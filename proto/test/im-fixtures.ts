@@ -7,7 +7,7 @@ import type { MessageFields } from '../messages.js';
 
 export interface FrameFixture {
   name: string;
-  /** The message the id names, per the id table of PROTOCOL-FACTS.md. */
+  /** The message the id names, per the id table of docs/ORIGINALS.md. */
   message: MessageName;
   id: MessageIdNumber;
   fields: MessageFields<MessageIdNumber>;
@@ -25,7 +25,7 @@ const bytes = (...b: number[]) => new Uint8Array(b);
 const A300 = 'a'.repeat(300);
 
 export const FRAME_FIXTURES: readonly FrameFixture[] = [
-  row({ name: 'LoginRequest alice/pa/2 (worked example of PROTOCOL-FACTS.md)', message: 'LoginRequest', id: 1,
+  row({ name: 'LoginRequest alice/pa/2 (worked example of docs/ORIGINALS.md)', message: 'LoginRequest', id: 1,
     fields: { UserID: 'alice', Password: 'pa', Status: 2 },
     hex: '0d000000' /* length 13 */ + '01000000' /* id 1 */
       + '0a05' + '616c696365' /* 1 UserID, len 5, "alice" */ + '1202' + '7061' /* 2 Password, len 2, "pa" */

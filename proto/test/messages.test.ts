@@ -87,7 +87,7 @@ describe('int64 CreateTime is a JS number, as im.d.ts declares', () => {
 });
 
 describe('message id table', () => {
-  test('the 24 ids are 1..24, named as in PROTOCOL-FACTS.md', () => {
+  test('the 24 ids are 1..24, named as in docs/ORIGINALS.md', () => {
     expect(Object.values(MessageId)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect([messageName(7), messageName(14), messageName(24), messageName(25)])
       .toEqual(['UserOfflineRequest', 'FriendChatNotice', 'GetFileListResponse', 'unknown(25)']);

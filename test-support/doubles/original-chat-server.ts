@@ -1,8 +1,8 @@
-// An in-process CHAT/1.0 server that behaves as PROTOCOL-FACTS.md says the ORIGINAL Go server does
+// An in-process CHAT/1.0 server that behaves as docs/ORIGINALS.md says the ORIGINAL Go server does
 // (the section "The original CHAT/1.0 server under load" and "CHAT/1.0"), so the load generator's tests
-// meet its group semantics without the original. Comments quoted "like this" are PROTOCOL-FACTS lines;
+// meet its group semantics without the original. Comments quoted "like this" are docs/ORIGINALS.md lines;
 // those marked [PROTOCOL.md ...] follow the "Why" notes of talkbench's protocol document, which say
-// what the original does where PROTOCOL-FACTS is silent.
+// what the original does where docs/ORIGINALS.md is silent.
 //
 // Not emulated: the crashes and stalls that come from the original's missing locks ("concurrent
 // senders crash the process", "a write fail (`short write`); after that the receiver never gets

@@ -1,8 +1,8 @@
-// An in-process IM server that behaves as PROTOCOL-FACTS.md says the ORIGINAL Go server (zinx up to
+// An in-process IM server that behaves as docs/ORIGINALS.md says the ORIGINAL Go server (zinx up to
 // v1.1.2) does, quirks included, so the load generator and conformance tests can meet those quirks
 // without the original. Each quirk is switchable (`quirks`), all on by default; with a quirk off the
 // server does the plain thing instead (the behaviour talkbench's own PROTOCOL.md asks for, roughly).
-// Comments quoted "like this" are lines of PROTOCOL-FACTS.md.
+// Comments quoted "like this" are lines of docs/ORIGINALS.md.
 //
 // Deliberately not the reference server: state is in memory, there is no login check beyond what the
 // original's behaviour implies, and identity fields are trusted ("the original trusts identity fields
@@ -56,7 +56,7 @@ export interface OriginalImServerOptions {
   /** Silence after which a logged-in user is logged out (quirk silentLogout). Default 10,000 ms ("about 10 s"). */
   silentLogoutMs?: number;
   /**
-   * What keeps a user logged in. PROTOCOL-FACTS says "heartbeats stop": by default ('heartbeat') only a
+   * What keeps a user logged in. docs/ORIGINALS.md says "heartbeats stop": by default ('heartbeat') only a
    * HeartbeatRequest (19) resets the timer, so a client busy with other requests but sending no
    * heartbeats is still logged out; 'any-frame' resets it on every frame received from the connection
    * (what zinx's own connection activity check would do). Default 'heartbeat'.

@@ -1,7 +1,7 @@
 // A TCP proxy that re-cuts both byte streams into small pieces, so that the peers on either side
 // receive frames and lines split at arbitrary byte offsets. On loopback a whole request usually
 // arrives in one read, which hides every reassembly bug; on a real network any frame may be cut at
-// any byte (PROTOCOL-FACTS: "on a real network any frame may be cut at any byte: a client must
+// any byte (docs/ORIGINALS.md: "on a real network any frame may be cut at any byte: a client must
 // reassemble frames from any segmentation"; [IM-FRAME-3], [CHAT-LINE-1]).
 //
 // Why the pieces really arrive apart: pieces written in one tick are coalesced by TCP (and by the

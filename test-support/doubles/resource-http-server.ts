@@ -1,5 +1,5 @@
 // The download side of the original-like IM server: an HTTP server that serves stored bytes under
-// `/res/` (PROTOCOL-FACTS: "an HTTP server (gin in the original) serves files under `/res/...`";
+// `/res/` (docs/ORIGINALS.md: "an HTTP server (gin in the original) serves files under `/res/...`";
 // avatars "are stored and served over the same HTTP server (HeadImageUrl)"). Apart from the IM double
 // so that each file has one job. GET of a stored path: 200 and the bytes; anything else: 404.
 import { createServer, type Server } from 'node:http';

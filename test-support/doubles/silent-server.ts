@@ -1,6 +1,6 @@
 // A TCP server that accepts connections and never sends a byte: what a tool meets when the original IM
 // server has deadlocked ("After a few such users the server accepts connections and answers nothing",
-// PROTOCOL-FACTS), or a peer speaking the other frame layout waits for a bogus length. With
+// docs/ORIGINALS.md), or a peer speaking the other frame layout waits for a bogus length. With
 // `closeAtOnce` it closes each connection as soon as it is accepted, as the original does past its
 // MaxConn ("at 2048 connections in total (its MaxConn) every new connection is closed at once").
 import { createServer, type Socket } from 'node:net';
