@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { initHistograms } from '../reports/schema/histogram.js';
 import { parseThreshold, withDefaultThreshold, type Threshold } from '../bench/metrics/thresholds.js';
-import { checkLoadResult, MergeError, mergeLoadResults, missingShards, startSpreadMs } from '../bench/run/merge.js';
+import { MergeError, mergeLoadResults, missingShards, readPart, startSpreadMs } from '../bench/run/merge.js';
 import type { LoadResult } from '../bench/run/result.js';
 import { formatSummary } from '../bench/run/summary.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -28,6 +28,7 @@ export function mergeCommand(): Command {
     });
 }
 
+/** A shard's result file, of any schema version this talkbench reads [D-SCHEMA]. */
 async function readResult(file: string): Promise<LoadResult> {
   let text: string;
   try {
@@ -37,13 +38,7 @@ async function readResult(file: string): Promise<LoadResult> {
     const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message;
     throw new MergeError('BAD_RESULT_FILE', `cannot read ${file}: ${why}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new MergeError('BAD_RESULT_FILE', `${file}: not JSON (${(err as Error).message})`);
-  }
-  return checkLoadResult(value, file);
+  return readPart(text, file);
 }
 
 async function runMergeCommand(files: string[], flags: Record<string, unknown>): Promise<number> {

@@ -3,6 +3,7 @@
 // as a user would run them; the server uses scrypt cost 1024, recorded beside the result [D-HASH].
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseListening } from '../cli/listening-line.js';
 import { spawnTalkbench } from '../test-support/talkbench-cli.js';
 
 const SCRYPT_COST = 1024;
@@ -22,8 +23,8 @@ async function main(): Promise<number> {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         lines.push(line);
         process.stdout.write(`[serve] ${line}\n`);
-        const match = /^im listening on [^:]+:(\d+)/.exec(line);
-        if (match) done(Number(match[1]));
+        const listening = parseListening(line);
+        if (listening?.name === 'im') done(listening.port);
       }
     });
     server.on('exit', (code) => fail(new Error(`the server exited (${code}) before listening`)));

@@ -1,5 +1,6 @@
 // Runs `talkbench serve` as a real child process, as a user would, and reads the ports it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { findListening, type ListenerName } from '../cli/listening-line.js';
 import { TALKBENCH_BIN as BIN } from './talkbench-cli.js';
 
 
@@ -27,7 +28,7 @@ export function serve(args: string[], timeoutMs = 15_000, openFiles?: number): P
   child.stderr!.on('data', (d: Buffer) => stderr.push(...d.toString().split('\n').filter(Boolean)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`serve did not print its ports within ${timeoutMs} ms:\n${stderr.join('\n')}`)); }, timeoutMs);
-    const port = (name: string) => Number(new RegExp(`^${name} listening on (?:http://)?127\\.0\\.0\\.1:(\\d+)`, 'm').exec(stdout.join('\n'))?.[1] ?? NaN);
+    const port = (name: ListenerName) => findListening(stdout, name)?.port ?? NaN;
     child.stdout!.on('data', (d: Buffer) => {
       stdout.push(...d.toString().split('\n').filter(Boolean));
       if (stdout.some((l) => l.startsWith('storage:'))) {

@@ -6,13 +6,11 @@ import { UsageError } from '../../util/errors.js';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { openFileLimit } from '../../util/open-file-limit.js';
+import { HTTP_SOCKETS_PER_WORKER } from '../engine/http-downloads.js';
 import type { LoadConfig } from './load-config.js';
 
 /** Descriptors a generator process keeps for itself: stdio, IPC, event loops of its threads, pipes. */
 export const GENERATOR_RESERVED_DESCRIPTORS = 200;
-
-/** Keep-alive HTTP sockets per worker for uploads and downloads (bench/engine/http-downloads.ts). */
-export const HTTP_SOCKETS_PER_WORKER = 8;
 
 /**
  * Local generator processes per core. Each is a Node runtime with its own event loop and worker
@@ -163,8 +161,11 @@ function memoryNeeded(demand: RunDemand, facts: MachineFacts, users: number): nu
   // Beyond the bound the run is refused anyway: its memory is counted as if it stopped there.
   const processes = Math.min(processesFor(demand, facts, users), processBound(facts));
   const parent = processes > 1 ? MEMORY_PER_PROCESS_BYTES : 0;
-  const each = MEMORY_PER_PROCESS_BYTES + workersPerProcess(demand.workers, processes) * MEMORY_PER_WORKER_BYTES;
-  return parent + processes * each + users * MEMORY_PER_USER_BYTES;
+  // Threads counted as max(--workers, processes), never fewer than run: the split of --workers over
+  // processes rounds down (35 over 6 runs 30), and an estimate that fell as users grew would break
+  // the search for how many users fit, which needs it to grow with users.
+  const threads = Math.max(demand.workers, processes);
+  return parent + processes * MEMORY_PER_PROCESS_BYTES + threads * MEMORY_PER_WORKER_BYTES + users * MEMORY_PER_USER_BYTES;
 }
 
 function filesPerUser(demand: RunDemand): number {

@@ -1,5 +1,6 @@
-// A load run's settings, resolved: every default applied, every duration in ms. Built from flags and
-// an optional scenario file (config/scenario-file.ts); what the result file records as `config`.
+// A load run's settings, resolved: every default applied, every time in ms, every size in bytes.
+// Built by resolveLoadOptions (config/load-options.ts) from the flags and an optional scenario file;
+// what the result file records as `config`.
 import type { FrameLayout } from '../../proto/index.js';
 import type { RequestOp } from '../../reports/schema/metric-names.js';
 import type { Threshold } from '../metrics/thresholds.js';

@@ -12,8 +12,6 @@
 import { DEFAULT_MAX_LINE_BYTES, type ChatCommand } from '../../proto/index.js';
 import { hash32, Random } from '../model/random.js';
 import { namePrefix, usersOf, type UserSpec } from '../model/population.js';
-import type { UsersPlan } from '../worker/task.js';
-import type { WorkerContext } from '../worker/worker-context.js';
 import { ChatLink } from './chat-link.js';
 import { formatStampText, parseStampText } from './chat-stamp.js';
 import { monoMs } from './clock.js';
@@ -21,6 +19,8 @@ import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { Liveness } from './liveness.js';
 import { accountedSeq, pickFriend } from './messaging.js';
+import type { ScenarioContext } from './scenario-context.js';
+import type { UsersPlan } from './scenario-plan.js';
 import { Scheduler } from './scheduler.js';
 
 const TIMEOUT_SWEEP_MS = 100;
@@ -57,7 +57,7 @@ class ChatUser {
   }
 }
 
-export async function runChatUsers(ctx: WorkerContext, plan: UsersPlan): Promise<void> {
+export async function runChatUsers(ctx: ScenarioContext, plan: UsersPlan): Promise<void> {
   const { task, recorder, timeline } = ctx;
   const specs = usersOf(plan.groups, plan.totalUsers, plan.groupSize, plan.seed, task.targets.length);
   const users = specs.map((spec) => new ChatUser(spec, plan.seed));

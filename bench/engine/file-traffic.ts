@@ -6,12 +6,12 @@
 // the download's end (so it includes the polling interval) [D-METRICS].
 import { MessageId, decodeMessage, type MessageFields } from '../../proto/index.js';
 import type { UserSpec } from '../model/population.js';
-import type { WorkerContext } from '../worker/worker-context.js';
 import { monoMs } from './clock.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { parseUploadName, uploadContent, uploadName, type UploadStamp } from './file-content.js';
 import { Downloader, downloadUrl } from './http-downloads.js';
 import { accountedSeq } from './messaging.js';
+import type { ScenarioContext } from './scenario-context.js';
 
 interface Expected {
   stamp: UploadStamp;
@@ -30,7 +30,7 @@ export class FileTraffic {
   private readonly waitingAt = new Map<number, number>();
   private ended = false;
 
-  constructor(private readonly ctx: WorkerContext, private readonly runTag: number, private readonly seed: string, private readonly httpBase: string | null) {
+  constructor(private readonly ctx: ScenarioContext, private readonly runTag: number, private readonly seed: string, private readonly httpBase: string | null) {
     this.ledger = new DeliveryLedger('file', ctx.recorder, false);
   }
 

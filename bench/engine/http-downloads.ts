@@ -3,7 +3,12 @@
 // thousand users downloading do not open a thousand sockets.
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { HTTP_SOCKETS_PER_WORKER } from '../config/capacity.js';
+
+/**
+ * Keep-alive HTTP sockets per worker for downloads: the pool's bound, which the capacity check
+ * (bench/config/capacity.ts) counts among a process's descriptors.
+ */
+export const HTTP_SOCKETS_PER_WORKER = 8;
 
 export type DownloadOutcome =
   | { kind: 'done'; status: number; body: Buffer }

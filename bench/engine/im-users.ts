@@ -12,8 +12,6 @@ import type { LatencyOp, RequestOp } from '../../reports/schema/metric-names.js'
 import { SETUP_OPS } from '../../reports/schema/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
-import type { UsersPlan } from '../worker/task.js';
-import type { WorkerContext } from '../worker/worker-context.js';
 import { decodeStamp, encodeStamp } from './chat-stamp.js';
 import { monoMs } from './clock.js';
 import { ConnectTracker } from './connect-tracker.js';
@@ -24,6 +22,8 @@ import { codeName, loginRequest, refusalMessage, registerRequest, updateUserInfo
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
 import { accountedSeq, pickFriend } from './messaging.js';
+import type { ScenarioContext } from './scenario-context.js';
+import type { UsersPlan } from './scenario-plan.js';
 import { Scheduler } from './scheduler.js';
 import { StatusNotices } from './status-notices.js';
 
@@ -67,7 +67,7 @@ class ImUser {
   }
 }
 
-export async function runImUsers(ctx: WorkerContext, plan: UsersPlan): Promise<void> {
+export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise<void> {
   const { task, recorder, timeline } = ctx;
   const specs = usersOf(plan.groups, plan.totalUsers, plan.groupSize, plan.seed, task.targets.length);
   const users = specs.map((spec) => new ImUser(spec, plan.seed));

@@ -6,7 +6,7 @@
 // connection to the same target (a chat to an online friend, a status change with online friends).
 // The clock starts at the first thing asked after the last answer, so it neither depends on when the
 // timeout sweep runs nor mistakes a quiet spell with nothing asked (a long ramp-up) for silence.
-import type { WorkerContext } from '../worker/worker-context.js';
+import type { ScenarioContext } from './scenario-context.js';
 
 interface TargetState {
   name: string;
@@ -18,7 +18,7 @@ interface TargetState {
 export class Liveness {
   private readonly targets: TargetState[];
 
-  constructor(private readonly ctx: WorkerContext, private readonly timeoutMs: number) {
+  constructor(private readonly ctx: ScenarioContext, private readonly timeoutMs: number) {
     this.targets = ctx.task.targets.map((t) => ({ name: `${t.host}:${t.port}`, open: 0, askedSinceAnswerMs: null }));
   }
 

@@ -4,7 +4,7 @@ import type { DeliveryLedger } from './delivery-ledger.js';
 import type { UserSpec } from '../model/population.js';
 import type { Random } from '../model/random.js';
 import type { LatencyOp } from '../../reports/schema/metric-names.js';
-import type { WorkerContext } from '../worker/worker-context.js';
+import type { ScenarioContext } from './scenario-context.js';
 
 export interface SimulatedUser {
   readonly spec: UserSpec;
@@ -23,7 +23,7 @@ export function pickFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<n
  * the measured window the message still goes out (the load is the same) but carries seq 0, which its
  * receiver does not account.
  */
-export function accountedSeq(ctx: WorkerContext, ledger: DeliveryLedger, op: LatencyOp, from: number, to: number, due: number): number {
+export function accountedSeq(ctx: ScenarioContext, ledger: DeliveryLedger, op: LatencyOp, from: number, to: number, due: number): number {
   if (!ctx.inWindow(due)) return 0;
   ctx.recorder.count(op, 'sent');
   return ledger.nextSeq(from, to);

@@ -3,13 +3,13 @@
 // Closed model: K requests in flight per connection. Open model: requests scheduled evenly at a fixed
 // rate whatever the replies do, each timed from its scheduled time too [D-LOAD].
 import { MessageId, encodeFrame } from '../../proto/index.js';
-import type { WorkerContext } from '../worker/worker-context.js';
-import type { PingPlan } from '../worker/task.js';
 import { monoMs } from './clock.js';
 import { ConnectTracker } from './connect-tracker.js';
 import { ImLink } from './im-link.js';
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
+import type { ScenarioContext } from './scenario-context.js';
+import type { PingPlan } from './scenario-plan.js';
 
 interface PingConnection {
   link: ImLink;
@@ -21,7 +21,7 @@ const HEARTBEAT = 'heartbeat';
 /** How often timeouts are looked for. */
 const TIMEOUT_SWEEP_MS = 100;
 
-export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void> {
+export async function runPing(ctx: ScenarioContext, plan: PingPlan): Promise<void> {
   const { task, recorder, timeline } = ctx;
   const frame = encodeFrame(MessageId.HeartbeatRequest, new Uint8Array(plan.bodyBytes), task.layout);
   const connections: PingConnection[] = [];
@@ -137,7 +137,7 @@ export async function runPing(ctx: WorkerContext, plan: PingPlan): Promise<void>
  * 1 ms timer when nothing arrives. It never spins: on two cores a spinning generator starves the
  * server it measures. Every late start is counted.
  */
-function openSchedule(ctx: WorkerContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void) {
+function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void) {
   const { timeline } = ctx;
   // The rate holds however many connections opened: the open model does not bend to the target.
   const spacingMs = 1000 / plan.rate;

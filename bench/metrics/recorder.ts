@@ -4,43 +4,13 @@
 // through snapshot() and takeInterval(); histograms leave encoded.
 import { encodeHistogram, newHistogram, recordMicros, type Histogram } from '../../reports/schema/histogram.js';
 import { noDeliveries, type Counter, type DeliveryCounter, type DeliveryCounts, type DeliveryOp, type LatencyOp } from '../../reports/schema/metric-names.js';
+import type { EncodedOp, IntervalOp, Measurements, OpCounters, Tally } from '../../reports/schema/load-result.js';
+
+// The shapes are the result's (reports/schema/load-result.ts); re-exported for the code that records.
+export type { EncodedOp, IntervalOp, OpCounters, Tally };
 
 /** A few of the server's messages per failure reason are kept: enough to say why, never a flood. */
 export const FAILURE_SAMPLES = 3;
-
-export interface OpCounters {
-  sent: number;
-  ok: number;
-  failed: number;
-  timeouts: number;
-  unanswered: number;
-  /** Failures by the server's result code name (or a local reason). */
-  failedBy: Record<string, number>;
-  /** Up to FAILURE_SAMPLES distinct messages the server gave with each reason (Result.Msg). */
-  failureSamples: Record<string, string[]>;
-  /**
-   * From the first request sent to the last success, on the shared monotonic clock (ms), or null:
-   * setup operations get their rate over this span, not over the measured window.
-   */
-  span: { firstMs: number; lastMs: number } | null;
-}
-
-export interface EncodedOp extends OpCounters {
-  /** Latency from the scheduled time (coordinated omission corrected). */
-  corrected: string;
-  /** Latency from the actual send. */
-  uncorrected: string;
-}
-
-export interface IntervalOp {
-  sent: number;
-  ok: number;
-  failed: number;
-  timeouts: number;
-  unanswered: number;
-  /** Corrected latencies of this interval. */
-  histogram: string;
-}
 
 /** The failed, timed-out and unanswered requests of an interval: the progress display's error count. */
 export function intervalErrors(ops: Readonly<Record<string, IntervalOp>>): number {
@@ -49,25 +19,8 @@ export function intervalErrors(ops: Readonly<Record<string, IntervalOp>>): numbe
   return n;
 }
 
-/** Counts by a key: reason, message id, kind of bad line. */
-export type Tally = Record<string, number>;
-
-export interface RecorderSnapshot {
-  ops: Record<string, EncodedOp>;
-  delivery: Record<string, DeliveryCounts>;
-  /** Connections the target closed or reset while the run still used them, by reason. */
-  disconnects: Tally;
-  /** Frames that were neither an awaited reply nor a known notice, by message id. */
-  unexpectedFrames: Tally;
-  /** Known notices received (8, 10, 14), by message id. */
-  notices: Tally;
-  /** CHAT/1.0 lines from the server that did not parse, by kind. */
-  badLines: Tally;
-  /** Users given up on, by reason. */
-  usersFailed: Tally;
-  /** Bytes of completed downloads of files sent in the measured window. */
-  downloadBytes: number;
-}
+/** What a recorder (or several, combined) measured: the measurement part of the result [D-RESULT]. */
+export type RecorderSnapshot = Measurements;
 
 type IntervalCounts = Omit<IntervalOp, 'histogram'>;
 const noCounts = (): IntervalCounts => ({ sent: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0 });

@@ -2,6 +2,7 @@
 // anything connects, so a typo exits 2 instead of passing silently. A run has one default threshold,
 // `errors==0`, unless the user gives one on `errors` or `errors.ratio` or drops it [D-VERDICT].
 import { UsageError } from '../../util/errors.js';
+import { TIME_UNIT_NAMES, timeInMs } from '../../util/units.js';
 import { metricInfo, type MetricInfo, type MetricKind } from '../../reports/schema/metric-names.js';
 
 export const COMPARATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
@@ -37,7 +38,6 @@ export class ThresholdError extends UsageError {
   }
 }
 
-const TIME_UNITS_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
 const PATTERN = /^\s*([A-Za-z0-9_.]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*([a-z]*)\s*$/;
 
 export function parseThreshold(source: string): Threshold {
@@ -48,9 +48,10 @@ export function parseThreshold(source: string): Threshold {
   if (!kind) throw new ThresholdError(`threshold "${source}": unknown metric "${metric}" (the README lists every metric name)`);
   let value = Number(number);
   if (kind === 'latency') {
-    const scale = TIME_UNITS_MS[unit];
-    if (scale === undefined) throw new ThresholdError(`threshold "${source}": ${metric} is a time; give its unit: us, ms or s (for example ${metric}<50ms)`);
-    value *= scale;
+    // The units of the command line and scenario files [D-METRICS]: a time carries one, except 0.
+    const ms = unit === '' && value === 0 ? 0 : timeInMs(value, unit);
+    if (ms === null) throw new ThresholdError(`threshold "${source}": ${metric} is a time; give its unit: ${TIME_UNIT_NAMES} (for example ${metric}<50ms)`);
+    value = ms;
   } else if (unit !== '') {
     throw new ThresholdError(`threshold "${source}": ${metric} is a ${kind === 'rate' ? 'rate per second' : kind === 'ratio' ? 'ratio (0.01 is 1%)' : 'count'} and takes no unit`);
   }

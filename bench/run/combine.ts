@@ -3,8 +3,7 @@
 import { encodeHistogram, mergeEncoded } from '../../reports/schema/histogram.js';
 import { FAILURE_SAMPLES } from '../metrics/recorder.js';
 import { noDeliveries, type DeliveryCounts } from '../../reports/schema/metric-names.js';
-import type { EncodedOp, IntervalOp, OpCounters, RecorderSnapshot } from '../metrics/recorder.js';
-import type { SecondSample } from './result.js';
+import type { EncodedOp, IntervalOp, Measurements, OpCounters, SecondSample } from '../../reports/schema/load-result.js';
 
 function addCounts(into: Record<string, number>, from: Readonly<Record<string, number>>): void {
   for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + value;
@@ -69,7 +68,7 @@ export function combineDelivery(parts: readonly Readonly<Record<string, Delivery
 }
 
 /** Everything several recorders measured, as one. */
-export function combineSnapshots(parts: readonly RecorderSnapshot[]): RecorderSnapshot {
+export function combineSnapshots(parts: readonly Measurements[]): Measurements {
   return {
     ops: combineOps(parts.map((p) => p.ops)),
     delivery: combineDelivery(parts.map((p) => p.delivery)),
@@ -100,15 +99,18 @@ export function combineIntervalOps(parts: readonly Readonly<Record<string, Inter
   return out;
 }
 
-/** Adds time series second by second (second k of every part is the same second of the run). */
+/**
+ * Adds time series second by second (second k of every part is the same second of the run, and so in
+ * the same phase: the parts share the run's timeline).
+ */
 export function combineTimeSeries(parts: readonly (readonly SecondSample[])[]): SecondSample[] {
-  const bySecond = new Map<number, Record<string, IntervalOp>[]>();
+  const bySecond = new Map<number, { phase: SecondSample['phase']; ops: Record<string, IntervalOp>[] }>();
   for (const series of parts) {
     for (const sample of series) {
-      let list = bySecond.get(sample.second);
-      if (!list) bySecond.set(sample.second, (list = []));
-      list.push(sample.ops);
+      let entry = bySecond.get(sample.second);
+      if (!entry) bySecond.set(sample.second, (entry = { phase: sample.phase, ops: [] }));
+      entry.ops.push(sample.ops);
     }
   }
-  return [...bySecond.keys()].sort((a, b) => a - b).map((second) => ({ second, ops: combineIntervalOps(bySecond.get(second)!) }));
+  return [...bySecond.entries()].sort((a, b) => a[0] - b[0]).map(([second, { phase, ops }]) => ({ second, phase, ops: combineIntervalOps(ops) }));
 }

@@ -1,16 +1,18 @@
 // `talkbench merge`: the results of the shards of one load run (`load --shard i/N`) made into one, exactly:
 // histograms added, counters summed, time series added second by second; then the metrics, thresholds
-// and outcome decided again on the whole, as if one process had run it [D-LOAD] [D-RESULT].
-// Pure: results in, a result out; reading files and printing live in cli/merge-command.ts.
+// and outcome decided again on the whole, as if one process had run it [D-LOAD] [D-RESULT]. Each
+// part's failures are read as data (never from its reasons), and each shard keeps a summary of its
+// own. Pure: results in, a result out; reading files and printing live in cli/merge-command.ts.
 import { UsageError } from '../../util/errors.js';
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { LoadConfig } from '../config/load-config.js';
-import { deriveMetrics } from '../metrics/derive.js';
-import { evaluateThresholds, type Threshold } from '../metrics/thresholds.js';
+import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
+import { readLoadResult, ResultFileError } from '../../reports/schema/read-result.js';
+import type { Failure, LatencyFigures, ShardSummary } from '../../reports/schema/load-result.js';
+import { errorCount } from '../metrics/derive.js';
+import type { Threshold } from '../metrics/thresholds.js';
 import { combineSnapshots, combineTimeSeries } from './combine.js';
-import { LATE_FAILURE, MID_RUN_FAILURE, decideOutcome } from './outcome.js';
-import { LOAD_SCHEMA_VERSION, type LoadResult } from './result.js';
+import { assembleResult, targetName, type LoadResult } from './result.js';
 
 export type MergeErrorCode = 'BAD_RESULT_FILE' | 'MISMATCHED_RUNS' | 'DUPLICATE_SHARD' | 'NOTHING_TO_MERGE';
 
@@ -25,71 +27,17 @@ export class MergeError extends UsageError {
 /** What makes results parts of the same run: the users a shard simulates follow from these. */
 export const SAME_RUN_FIELDS = ['scenario', 'protocol', 'users', 'durationMs', 'seed', 'groupSize'] as const;
 
-// Only what merging reads is checked: a file that passes can be merged without a TypeError, and a
-// file that does not gets a message naming the field instead of a stack trace.
-const count = z.number().int().nonnegative();
-const tally = z.record(z.string(), count);
-const encodedOp = z.object({
-  sent: z.number().int(), ok: count, failed: count, timeouts: count, unanswered: count,
-  failedBy: tally, failureSamples: z.record(z.string(), z.array(z.string())),
-  span: z.object({ firstMs: z.number(), lastMs: z.number() }).nullable(),
-  corrected: z.string(), uncorrected: z.string(),
-});
-const intervalOp = z.object({ sent: z.number().int(), ok: count, failed: count, timeouts: count, unanswered: count, histogram: z.string() });
-const resultShape = z.object({
-  runId: z.string(),
-  tool: z.object({ name: z.string(), version: z.string() }),
-  environment: z.record(z.string(), z.unknown()),
-  startedAt: z.string(),
-  finishedAt: z.string(),
-  config: z.object({
-    scenario: z.enum(['users', 'ping']), targets: z.array(z.object({ host: z.string(), port: z.number() })), protocol: z.enum(['im', 'chat']), users: count, durationMs: z.number(),
-    seed: z.string(), groupSize: count, inflight: z.number().nullable(), workers: count, processes: count,
-    overload: z.object({ lateStartMs: z.number(), lateShare: z.number(), minLateActions: z.number(), eventLoopP99Ms: z.number() }),
-    shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }),
-  }),
-  targetScryptCost: z.number().nullable(),
-  measuredMs: z.number().nonnegative(),
-  status: z.enum(['passed', 'thresholds-crossed', 'interrupted', 'target-failed', 'overloaded', 'unreachable']),
-  reasons: z.array(z.string()),
-  ops: z.record(z.string(), encodedOp),
-  delivery: z.record(z.string(), z.object({ delivered: count, lost: count, duplicated: count, reordered: count, corrupted: count })),
-  disconnects: tally,
-  unexpectedFrames: tally,
-  notices: tally,
-  badLines: tally,
-  usersFailed: tally,
-  downloadBytes: count,
-  timeSeries: z.array(z.object({ second: z.number().int(), ops: z.record(z.string(), intervalOp) })),
-  generator: z.object({
-    workers: z.array(z.object({
-      worker: z.number().int(), eventLoopDelay: z.object({ p50: z.number(), p99: z.number(), max: z.number() }),
-      utilization: z.number(), actionsScheduled: count, lateStarts: count,
-    })),
-    cpu: z.object({ userMs: z.number(), systemMs: z.number(), wallMs: z.number() }),
-    peakRssBytes: z.number(), actionsScheduled: count, lateStarts: count,
-  }),
-  shards: z.array(z.object({ runId: z.string(), shard: z.string() })),
-});
-
-/** Checks that a parsed JSON value is a load result this code can merge; `source` names it in errors. */
-export function checkLoadResult(value: unknown, source: string): LoadResult {
-  const bad = (what: string): MergeError => new MergeError('BAD_RESULT_FILE', `${source}: ${what}`);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('not a talkbench result (a JSON object with "kind" and "schemaVersion")');
-  const { kind, schemaVersion } = value as { kind?: unknown; schemaVersion?: unknown };
-  if (kind === undefined) throw bad('has no "kind": not a talkbench result file');
-  if (kind !== 'load') throw bad(`is a ${JSON.stringify(kind)} result; merge takes the results of load --out`);
-  if (schemaVersion !== LOAD_SCHEMA_VERSION) {
-    throw bad(`has schemaVersion ${JSON.stringify(schemaVersion)}; this talkbench reads load results of version ${LOAD_SCHEMA_VERSION} (written by another talkbench version?)`);
+/**
+ * A part to merge, from its file's text (or parsed JSON): any readable version, brought up to the
+ * current one (reports/schema/read-result.ts); what is wrong with it is a usage error, exit 2.
+ */
+export function readPart(input: unknown, fileName: string): LoadResult {
+  try {
+    return readLoadResult(input, fileName);
+  } catch (err) {
+    if (err instanceof ResultFileError) throw new MergeError('BAD_RESULT_FILE', err.message);
+    throw err;
   }
-  const parsed = resultShape.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw bad(`is not a valid load result: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  const { index, count: shards } = parsed.data.config.shard;
-  if (index > shards) throw bad(`is not a valid load result: config.shard is ${index}/${shards}`);
-  return value as LoadResult;
 }
 
 const shardName = (r: LoadResult): string => `${r.config.shard.index}/${r.config.shard.count}`;
@@ -137,78 +85,85 @@ export function startSpreadMs(parts: readonly LoadResult[]): number {
   return starts.length > 0 ? Math.max(...starts) - Math.min(...starts) : 0;
 }
 
-// A part's status may hide a target failure (an interrupted run that also saw the target fail is
-// 'interrupted'), so its reasons are where to find it: mid-run, or by the final probe after the run.
-const TARGET_FAILED = [MID_RUN_FAILURE, LATE_FAILURE];
+/** What a part saw that the whole run saw too; overload and thresholds are judged again on the whole. */
+const CARRIED: ReadonlySet<Failure['code']> = new Set(['interrupted', 'part-missing', 'unreachable', 'target-failed-mid-run', 'target-failed-late']);
 
-function targetFailures(parts: readonly LoadResult[], label: (p: LoadResult) => string): string | null {
-  const found: string[] = [];
-  const allUnreachable = parts.every((p) => p.status === 'unreachable');
-  for (const part of parts) {
-    for (const reason of part.reasons) {
-      const prefix = TARGET_FAILED.find((p) => reason.startsWith(p));
-      if (prefix) found.push(`${label(part)}: ${reason.slice(prefix.length)}`);
-    }
+const neverStarted = (p: LoadResult): boolean => p.failures.some((f) => f.code === 'unreachable');
+
+/**
+ * The parts' own failures as the whole run's, each marked with its shard (`shard` given). A part's
+ * status may hide a target failure (an interrupted run that also saw its target fail is
+ * 'interrupted'): its failures do not.
+ */
+function carriedFailures(parts: readonly LoadResult[], shard: ((p: LoadResult) => string) | null): Failure[] {
+  const allUnreachable = parts.every(neverStarted);
+  return parts.flatMap((part) => part.failures.filter((f) => CARRIED.has(f.code)).map((f): Failure => {
+    const from = shard ? { ...f, shard: shard(part) } : f;
     // One part that could not connect while others could: the target failed that part's users, and
     // the whole covers only some of the run, so it must not pass.
-    if (part.status === 'unreachable' && !allUnreachable) found.push(`${label(part)} could not connect: ${part.reasons[0] ?? 'unreachable'}`);
-  }
-  return found.length > 0 ? found.join('; ') : null;
+    return f.code === 'unreachable' && !allUnreachable ? { ...from, code: 'target-failed-mid-run', message: `could not connect: ${f.message}` } : from;
+  }));
 }
 
 /**
  * Adds parts that ran side by side into one result, judged by `config` (its thresholds and overload
  * limits). Shared by `merge` (shards, maybe on several machines) and --processes (slices of a shard).
  */
-function combineResults(parts: readonly LoadResult[], config: LoadConfig, label: (p: LoadResult) => string): Omit<LoadResult, 'runId' | 'shards'> {
+function combineResults(parts: readonly LoadResult[], config: LoadConfig, shard: ((p: LoadResult) => string) | null, runId: string, shards: ShardSummary[]): LoadResult {
   const first = parts[0]!;
-  const measured = combineSnapshots(parts);
-  // The parts ran at the same time: the run lasted as long as the longest, and rates are per second of that.
-  const measuredMs = Math.max(...parts.map((p) => p.measuredMs));
-  const metrics = deriveMetrics(measured, measuredMs);
-  const thresholds = evaluateThresholds(config.thresholds, metrics);
-
-  // Renumbered across parts so that "worker 3" in an overload reason names one worker, not one per part.
-  const workers = parts.flatMap((p) => p.generator.workers).map((w, i) => ({ ...w, worker: i }));
-  const allUnreachable = parts.every((p) => p.status === 'unreachable');
-  const outcome = decideOutcome(config, {
-    interrupted: parts.some((p) => p.status === 'interrupted'),
-    unreachable: allUnreachable ? [...new Set(parts.map((p) => p.reasons[0] ?? 'unreachable'))].join('; ') : null,
-    targetFailure: targetFailures(parts, label),
-    workers,
-    thresholds,
-  });
-
   const costs = new Set(parts.map((p) => p.targetScryptCost));
   const sum = (pick: (p: LoadResult) => number): number => parts.reduce((n, p) => n + pick(p), 0);
-  return {
-    kind: 'load',
-    schemaVersion: LOAD_SCHEMA_VERSION,
-    tool: first.tool,
+  return assembleResult({
+    runId,
+    version: first.tool.version,
     startedAt: parts.map((p) => p.startedAt).sort()[0]!,
     finishedAt: parts.map((p) => p.finishedAt).sort().at(-1)!,
-    config: { ...config, thresholds: config.thresholds.map((t) => t.source) },
+    config,
     // The first part's machine: shards on other machines keep their own description in their files.
     environment: first.environment,
     targetScryptCost: costs.size === 1 ? first.targetScryptCost : null,
-    measuredMs,
-    status: outcome.status,
-    exitCode: outcome.exitCode,
-    reasons: outcome.reasons,
-    ...measured,
-    metrics,
+    // The parts ran at the same time: the run lasted as long as the longest, and rates are per second of that.
+    measuredMs: Math.max(...parts.map((p) => p.measuredMs)),
+    measured: combineSnapshots(parts),
     timeSeries: combineTimeSeries(parts.map((p) => p.timeSeries)),
-    generator: {
-      workers,
-      // CPU time adds up; wall time does not (the parts ran at the same time), so the summary's
-      // "CPU n cores" is what all the generators used together.
-      cpu: { userMs: sum((p) => p.generator.cpu.userMs), systemMs: sum((p) => p.generator.cpu.systemMs), wallMs: Math.max(...parts.map((p) => p.generator.cpu.wallMs)) },
-      peakRssBytes: Math.max(...parts.map((p) => p.generator.peakRssBytes)),
-      actionsScheduled: sum((p) => p.generator.actionsScheduled),
-      lateStarts: sum((p) => p.generator.lateStarts),
-      overloaded: outcome.status === 'overloaded',
+    // Renumbered across parts so that "worker 3" in an overload reason names one worker, not one per part.
+    workers: parts.flatMap((p) => p.generator.workers).map((w, i) => ({ ...w, worker: i })),
+    // CPU time adds up; wall time does not (the parts ran at the same time), so the summary's
+    // "CPU n cores" is what all the generators used together.
+    cpu: { userMs: sum((p) => p.generator.cpu.userMs), systemMs: sum((p) => p.generator.cpu.systemMs), wallMs: Math.max(...parts.map((p) => p.generator.cpu.wallMs)) },
+    peakRssBytes: Math.max(...parts.map((p) => p.generator.peakRssBytes)),
+    started: !parts.every(neverStarted),
+    failures: carriedFailures(parts, shard),
+    shards,
+  });
+}
+
+function latencyFigures(encoded: string): LatencyFigures | null {
+  const histogram = decodeHistogram(encoded);
+  const { count, ...figures } = summarize(histogram);
+  histogram.destroy();
+  return count > 0 ? figures : null;
+}
+
+/** A shard on its own, beside the others: its targets, outcome, counts and percentiles per operation. */
+export function shardSummary(part: LoadResult): ShardSummary {
+  const ops: NonNullable<ShardSummary['summary']>['ops'] = {};
+  for (const [name, op] of Object.entries(part.ops)) {
+    ops[name] = { sent: op.sent, ok: op.ok, failed: op.failed, timeouts: op.timeouts, unanswered: op.unanswered, latency: latencyFigures(op.corrected) };
+  }
+  return {
+    runId: part.runId,
+    shard: shardName(part),
+    summary: {
+      targets: part.config.targets.map(targetName),
+      startedAt: part.startedAt,
+      measuredMs: part.measuredMs,
+      status: part.status,
+      exitCode: part.exitCode,
+      errors: errorCount(part).errors,
+      ops,
+      delivery: structuredClone(part.delivery),
     },
-    thresholds,
   };
 }
 
@@ -233,12 +188,9 @@ export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOp
     workers: parts.reduce((n, p) => n + p.config.workers, 0),
     processes: parts.reduce((n, p) => n + p.config.processes, 0),
   };
-  return {
-    // Derived from the parts, so merging the same shards twice gives the same id (and the function stays pure).
-    runId: `${first.startedAt.replace(/[-:T]/g, '').slice(0, 14)}-merged-${createHash('sha256').update(parts.map((p) => p.runId).join('\n')).digest('hex').slice(0, 8)}`,
-    ...combineResults(parts, config, (p) => `shard ${shardName(p)}`),
-    shards: parts.map((p) => ({ runId: p.runId, shard: shardName(p) })),
-  };
+  // Derived from the parts, so merging the same shards twice gives the same id (and the function stays pure).
+  const runId = `${first.startedAt.replace(/[-:T]/g, '').slice(0, 14)}-merged-${createHash('sha256').update(parts.map((p) => p.runId).join('\n')).digest('hex').slice(0, 8)}`;
+  return combineResults(parts, config, shardName, runId, parts.map(shardSummary));
 }
 
 /**
@@ -248,9 +200,7 @@ export function mergeLoadResults(inputs: readonly LoadResult[], options: MergeOp
 export function mergeProcessResults(inputs: readonly LoadResult[], config: LoadConfig): LoadResult {
   if (inputs.length === 0) throw new MergeError('NOTHING_TO_MERGE', 'no generator process returned a result');
   const parts = [...inputs].sort((a, b) => a.config.slice.index - b.config.slice.index);
-  return {
-    runId: parts[0]!.runId,
-    ...combineResults(parts, config, (p) => `process ${p.config.slice.index}`),
-    shards: [],
-  };
+  // The processes of one shard all target its targets and see the same interrupt: the same failure
+  // seen by several is one (judge keeps each once), and no part needs naming.
+  return combineResults(parts, config, null, parts[0]!.runId, []);
 }

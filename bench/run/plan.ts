@@ -12,8 +12,9 @@ export function share(total: number, parts: number, index: number): [number, num
 export function pingPlans(config: LoadConfig, firstConnection: number, connections: number): PingPlan[] {
   const plans: PingPlan[] = [];
   const workers = Math.max(1, Math.min(config.workers, connections));
-  // Open model: the whole rate, or one request per connection per heartbeat interval [D-LOAD].
-  const totalRate = config.rate ?? (connections * 1000) / config.heartbeatIntervalMs;
+  // Open model: --rate is the whole run's (every shard and process), or one request per connection
+  // per heartbeat interval [D-LOAD]; each connection sends its equal share, so the parts add up to it.
+  const perConnection = config.rate !== null ? config.rate / config.users : 1000 / config.heartbeatIntervalMs;
   for (let w = 0; w < workers; w++) {
     const [first, count] = share(connections, workers, w);
     plans.push({
@@ -21,7 +22,7 @@ export function pingPlans(config: LoadConfig, firstConnection: number, connectio
       connections: count,
       firstConnection: firstConnection + first,
       model: config.inflight !== null ? 'closed' : 'open',
-      rate: (totalRate * count) / connections,
+      rate: perConnection * count,
       inflight: config.inflight ?? 1,
       bodyBytes: config.bodyBytes,
     });

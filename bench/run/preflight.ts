@@ -2,8 +2,12 @@
 // protocol? The preflight is exit 3 with a message a person can act on (the layout or protocol the
 // target does speak, when that is the trouble), not a run full of timeouts; the final probe tells a
 // target that died in the grace or logout phase, which no request of the run could see [D-VERDICT].
+// Each answers per target, so the result records which target failed as data [D-RESULT].
 import { preflightTarget, probe, probeFailure } from '../../client/target-probe.js';
+import type { Endpoint } from '../../client/target.js';
 import type { LoadConfig } from '../config/load-config.js';
+import type { TargetProblem } from './outcome.js';
+import { targetName } from './result.js';
 
 const probeOptions = (config: LoadConfig) => ({
   protocol: config.scenario === 'ping' ? 'im' as const : config.protocol,
@@ -12,22 +16,25 @@ const probeOptions = (config: LoadConfig) => ({
   maxBodyBytes: config.maxBodyBytes,
 });
 
-/** Every target's problem in one sentence, or null when none has one. */
-function joined(problems: readonly (string | null)[]): string | null {
-  const found = problems.filter((p): p is string => p !== null);
-  return found.length > 0 ? found.join('; ') : null;
+/** The targets' problems, in the order of config.targets; those without one left out. */
+async function problems(config: LoadConfig, check: (t: Endpoint) => Promise<string | null>): Promise<TargetProblem[]> {
+  const found = await Promise.all(config.targets.map(async (t) => {
+    const message = await check(t);
+    return message === null ? null : { target: targetName(t), message };
+  }));
+  return found.filter((p): p is TargetProblem => p !== null);
 }
 
-/** Null when every target answered the probe; otherwise what is wrong with each that did not. */
-export async function preflight(config: LoadConfig): Promise<string | null> {
-  return joined(await Promise.all(config.targets.map((t) => preflightTarget(t, probeOptions(config)))));
+/** Empty when every target answered the probe; otherwise what is wrong with each that did not. */
+export function preflight(config: LoadConfig): Promise<TargetProblem[]> {
+  return problems(config, (t) => preflightTarget(t, probeOptions(config)));
 }
 
 /** After the run: a new connection and one answered probe per target, or what failed. */
-export async function finalProbe(config: LoadConfig): Promise<string | null> {
+export function finalProbe(config: LoadConfig): Promise<TargetProblem[]> {
   const options = probeOptions(config);
-  return joined(await Promise.all(config.targets.map(async (t) => {
+  return problems(config, async (t) => {
     const outcome = await probe(t, options);
     return outcome.kind === 'answered' ? null : probeFailure(t, options, outcome);
-  })));
+  });
 }

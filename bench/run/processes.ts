@@ -12,10 +12,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { workersPerProcess } from '../config/capacity.js';
 import type { LoadConfig } from '../config/load-config.js';
 import { monoMs } from '../engine/clock.js';
-import { EXIT, worstExit, type ExitCode } from '../../util/exit-codes.js';
+import { EXIT } from '../../util/exit-codes.js';
 import { mergeProcessResults } from './merge.js';
+import { withFailures } from './outcome.js';
 import { PARENT_PID_ENV, type ToChild, type ToParent } from './process-messages.js';
-import type { LoadResult } from './result.js';
+import type { Failure, LoadResult } from './result.js';
 import { liveView, timelineFrom, unusableResult, type RunHooks } from './run-load.js';
 import { TimeSeriesCollector } from './time-series.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
@@ -101,7 +102,7 @@ export function processesFailure(err: unknown): { exitCode: number; message: str
 export async function runProcesses(config: LoadConfig, processes: number, hooks: RunHooks): Promise<LoadResult> {
   const workersEach = workersPerProcess(config.workers, processes);
   const statuses = new Map<number, WorkerStatus>();
-  const series = new TimeSeriesCollector(processes * workersEach);
+  const series = new TimeSeriesCollector(processes * workersEach, config);
   let timeline: Timeline | null = null;
   let errors = 0;
   let lastSecond: ReturnType<TimeSeriesCollector['add']> = null;
@@ -239,8 +240,6 @@ function describeLoss(child: Child, processes: number, ending: Ending): string {
  */
 function withMissingParts(results: readonly LoadResult[], config: LoadConfig, hooks: RunHooks, missing: readonly string[]): LoadResult {
   if (missing.length === 0) return mergeProcessResults(results, config);
-  const merged = results.length > 0 ? mergeProcessResults(results, config) : unusableResult(config, hooks, 'no generator process returned a result');
-  const kept = results.length > 0 ? merged.reasons.filter((r) => !r.startsWith('interrupted')) : [];
-  const exitCode = worstExit([merged.exitCode as ExitCode, EXIT.interrupted]);
-  return { ...merged, status: 'interrupted', exitCode, reasons: ['interrupted by a signal', ...kept, ...missing] };
+  const failures: Failure[] = [{ code: 'interrupted', message: 'interrupted by a signal' }, ...missing.map((message): Failure => ({ code: 'part-missing', message }))];
+  return results.length > 0 ? withFailures(mergeProcessResults(results, config), failures) : unusableResult(config, hooks, failures);
 }

@@ -6,14 +6,11 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LoadConfig } from '../config/load-config.js';
 import { monoMs } from '../engine/clock.js';
-import { deriveMetrics } from '../metrics/derive.js';
-import { evaluateThresholds } from '../metrics/thresholds.js';
 import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
 import { combineCounts, combineSnapshots } from './combine.js';
 import { openFileLimit } from '../../util/open-file-limit.js';
-import { decideOutcome } from './outcome.js';
 import { pingPlans, processConnections, processGroups, usersPlans } from './plan.js';
-import { LOAD_SCHEMA_VERSION, type LoadResult, type SecondSample } from './result.js';
+import { assembleResult, onlyTarget, type Failure, type LoadResult, type SecondSample } from './result.js';
 import { TimeSeriesCollector } from './time-series.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
 import { intervalErrors } from '../metrics/recorder.js';
@@ -22,7 +19,7 @@ export interface LiveView {
   elapsedMs: number;
   phase: 'starting' | 'ramp-up' | 'warm-up' | 'measuring' | 'grace';
   status: WorkerStatus;
-  /** The latest complete second of the measured window, if any. */
+  /** The latest second every worker has reported, of any phase, if any. */
   lastSecond: SecondSample | null;
   errors: number;
 }
@@ -59,9 +56,12 @@ function runBase(): RunBase {
   return { runId, startedAt: new Date().toISOString(), loadStart: loadavg(), cpuStart: process.cpuUsage(), wallStart: monoMs() };
 }
 
-/** The result of a run that never started: the target was unusable (the preflight says why), exit 3. */
-export function unusableResult(config: LoadConfig, hooks: Pick<RunHooks, 'version' | 'targetScryptCost'>, reason: string): LoadResult {
-  return finish(config, hooks, runBase(), [], [], reason, false, 0);
+/**
+ * The result of a run that never started: the targets were unusable (the preflight's `unreachable`
+ * failures say why, exit 3), or no generator process returned its part after an interrupt.
+ */
+export function unusableResult(config: LoadConfig, hooks: Pick<RunHooks, 'version' | 'targetScryptCost'>, failures: readonly Failure[]): LoadResult {
+  return finish(config, hooks, runBase(), [], [], failures, false, 0);
 }
 
 /** Runs the load in this process. The preflight is the caller's (see cli/load-command.ts), once for every process. */
@@ -81,7 +81,7 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   });
 
   const channels = plans.map(() => new MessageChannel());
-  const series = new TimeSeriesCollector(plans.length);
+  const series = new TimeSeriesCollector(plans.length, config);
   const statuses: WorkerStatus[] = plans.map(() => ({ connected: 0, loggedIn: 0, connectFailures: 0 }));
   let timeline: Timeline | null = null;
   let lastSecond: SecondSample | null = null;
@@ -148,9 +148,14 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   }
   // Every worker has returned: a run stopped early measured only until now.
   const measuredMs = Math.max(0, Math.min(monoMs(), timeline.measureEndMs) - timeline.measureStartMs);
-  const nothingConnected = results.every((r) => (r.snapshot.ops.connect?.ok ?? 0) === 0) && !interrupted
-    ? `no connection to the target could be opened${describeConnectFailures(results)}` : null;
-  return finish(config, hooks, base, results, series.series(), nothingConnected, interrupted, measuredMs);
+  const started = !results.every((r) => (r.snapshot.ops.connect?.ok ?? 0) === 0) || interrupted;
+  const failures: Failure[] = [];
+  if (interrupted) failures.push({ code: 'interrupted', message: 'interrupted by a signal' });
+  if (!started) failures.push({ code: 'unreachable', ...onlyTarget(config), message: `no connection to the target could be opened${describeConnectFailures(results)}` });
+  // The first worker to see a target fail stopped the others: its words say which target and how.
+  const targetFailure = results.find((r) => r.targetFailure)?.targetFailure;
+  if (targetFailure) failures.push({ code: 'target-failed-mid-run', ...onlyTarget(config), message: targetFailure });
+  return finish(config, hooks, base, results, series.series(), failures, started, measuredMs);
 }
 
 /** The run's phases from its start on the shared monotonic clock. */
@@ -192,25 +197,17 @@ function finish(
   base: RunBase,
   results: readonly WorkerResult[],
   timeSeries: SecondSample[],
-  unreachable: string | null,
-  interrupted: boolean,
+  failures: readonly Failure[],
+  started: boolean,
   measuredMs: number,
 ): LoadResult {
-  const measured = combineSnapshots(results.map((r) => r.snapshot));
-  const metrics = deriveMetrics(measured, measuredMs);
-  const thresholds = evaluateThresholds(config.thresholds, metrics);
-  const workers = results.map((r) => r.health);
-  const targetFailure = results.find((r) => r.targetFailure)?.targetFailure ?? null;
-  const outcome = decideOutcome(config, { interrupted, unreachable, targetFailure, workers, thresholds });
   const cpu = process.cpuUsage(base.cpuStart);
-  return {
-    kind: 'load',
-    schemaVersion: LOAD_SCHEMA_VERSION,
+  return assembleResult({
     runId: base.runId,
-    tool: { name: 'talkbench', version: hooks.version },
+    version: hooks.version,
     startedAt: base.startedAt,
     finishedAt: new Date().toISOString(),
-    config: { ...config, thresholds: config.thresholds.map((t) => t.source) },
+    config,
     environment: {
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
@@ -221,22 +218,14 @@ function finish(
       openFileLimit: openFileLimit(),
     },
     targetScryptCost: hooks.targetScryptCost ?? null,
-    measuredMs: Math.round(measuredMs),
-    status: outcome.status,
-    exitCode: outcome.exitCode,
-    reasons: outcome.reasons,
-    ...measured,
-    metrics,
+    measuredMs,
+    measured: combineSnapshots(results.map((r) => r.snapshot)),
     timeSeries,
-    generator: {
-      workers,
-      cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000), wallMs: Math.round(monoMs() - base.wallStart) },
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
-      actionsScheduled: workers.reduce((n, w) => n + w.actionsScheduled, 0),
-      lateStarts: workers.reduce((n, w) => n + w.lateStarts, 0),
-      overloaded: outcome.status === 'overloaded',
-    },
-    thresholds,
+    workers: results.map((r) => r.health),
+    cpu: { userMs: Math.round(cpu.user / 1000), systemMs: Math.round(cpu.system / 1000), wallMs: Math.round(monoMs() - base.wallStart) },
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    started,
+    failures,
     shards: [],
-  };
+  });
 }

@@ -5,6 +5,7 @@
 import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
 import { errorCount } from '../metrics/derive.js';
 import type { Tally } from '../metrics/recorder.js';
+import { formatTable, type TextColumn } from '../../util/text-table.js';
 import type { LoadResult } from './result.js';
 
 const fmtMs = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -12,9 +13,10 @@ const fmtInt = (v: number): string => v.toLocaleString('en-US');
 const tallyText = (t: Tally, label: (key: string) => string = (k) => k): string =>
   Object.entries(t).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)} ${fmtInt(n)}`).join(', ');
 
+/** The first row is the header; the first column (the operation) is a name, the others numbers. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+  const [header, ...body] = rows;
+  return formatTable(header!.map((name, c): TextColumn => ({ header: name, align: c === 0 ? 'left' : 'right' })), body);
 }
 
 function opRows(result: LoadResult): string[][] {

@@ -4,13 +4,16 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { DEFAULTS } from '../config/load-config.js';
 import { decodeHistogram, encodeHistogram, initHistograms, newHistogram, recordMicros, summarize } from '../../reports/schema/histogram.js';
 import { parseThreshold } from '../metrics/thresholds.js';
-import { checkLoadResult, MergeError, mergeLoadResults, mergeProcessResults } from '../run/merge.js';
-import type { LoadResult, RunStatus } from '../run/result.js';
+import { MergeError, mergeLoadResults, mergeProcessResults, readPart } from '../run/merge.js';
+import { judge } from '../run/outcome.js';
+import type { Failure, LoadResult } from '../run/result.js';
+import { readLoadResult } from '../../reports/schema/read-result.js';
 import { runTalkbench } from '../../test-support/talkbench-cli.js';
 
 let dir: string;
@@ -23,7 +26,7 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 const talkbench = (args: string[]) => runTalkbench(args, { cwd: dir }).done;
 
-const readResult = async (name: string): Promise<LoadResult> => JSON.parse(await readFile(join(dir, name), 'utf8')) as LoadResult;
+const readResult = async (name: string): Promise<LoadResult> => readLoadResult(await readFile(join(dir, name), 'utf8'), name);
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
 /** Every ok of `op` a result's time series holds for `second` (a shard may list a second more than once). */
@@ -55,7 +58,22 @@ describe('merging real shards', () => {
     expect(mergeRun.code, mergeRun.stderr).toBe(merged.exitCode);
     expect(mergeRun.stdout).toContain('merged 3 shard(s)');
     expect(mergeRun.stdout).toMatch(/result: \w+/);
-    expect(merged.shards).toEqual(shards.map((s) => ({ runId: s.runId, shard: `${s.config.shard.index}/3` })));
+    expect(merged.shards.map(({ runId, shard }) => ({ runId, shard }))).toEqual(shards.map((s) => ({ runId: s.runId, shard: `${s.config.shard.index}/3` })));
+  });
+
+  test('each shard is summarized on its own: its targets, outcome, counts and percentiles', () => {
+    for (const [i, s] of shards.entries()) {
+      const summary = merged.shards[i]!.summary!;
+      expect(summary).toMatchObject({ targets: [`127.0.0.1:${server.imPort}`], startedAt: s.startedAt, measuredMs: s.measuredMs, status: s.status, exitCode: s.exitCode, errors: s.metrics.errors });
+      expect(summary.delivery).toEqual(s.delivery);
+      expect(Object.keys(summary.ops).sort()).toEqual(Object.keys(s.ops).sort());
+      for (const [op, record] of Object.entries(s.ops)) {
+        const { latency, ...counts } = summary.ops[op]!;
+        expect(counts, op).toEqual({ sent: record.sent, ok: record.ok, failed: record.failed, timeouts: record.timeouts, unanswered: record.unanswered });
+        if (record.ok === 0) { expect(latency, op).toBeNull(); continue; }
+        for (const stat of ['p50', 'p90', 'p99', 'p999', 'max', 'mean'] as const) expect(latency?.[stat], `${op}.${stat}`).toBe(s.metrics[`${op}.${stat}`]);
+      }
+    }
   });
 
   test('every counter of every operation is the sum over the shards', () => {
@@ -103,9 +121,13 @@ describe('merging real shards', () => {
     expect(merged.metrics['chat.lost']).toBe(0);
   });
 
-  test('time series add up second by second', () => {
+  test('time series add up second by second, every phase marked', () => {
     const seconds = [...new Set(shards.flatMap((s) => s.timeSeries.map((t) => t.second)))].sort((a, b) => a - b);
     expect(merged.timeSeries.map((t) => t.second)).toEqual(seconds);
+    // Three measured seconds, then the grace window (and logout) after them.
+    expect(merged.timeSeries.filter((t) => t.phase === 'measured').map((t) => t.second)).toEqual([1, 2, 3]);
+    expect(merged.timeSeries.filter((t) => t.phase === 'grace').length).toBeGreaterThan(0);
+    for (const t of merged.timeSeries) expect(t.phase, `second ${t.second}`).toBe(t.second <= 3 ? 'measured' : 'grace');
     for (const second of seconds) {
       for (const op of ['heartbeat', 'chat.e2e']) expect(okAt(merged, second, op), `${op} in second ${second}`).toBe(sum(shards.map((s) => okAt(s, second, op))));
     }
@@ -121,17 +143,16 @@ describe('merging real shards', () => {
 });
 
 /** A small result by hand: shard `i/N` with one heartbeat per latency given (ms). */
-function fake(shard: string, heartbeatsMs: number[], over: { status?: RunStatus; reasons?: string[]; users?: number } = {}): LoadResult {
+function fake(shard: string, heartbeatsMs: number[], over: { failures?: Failure[]; users?: number } = {}): LoadResult {
   const [index, count] = shard.split('/').map(Number) as [number, number];
   const h = newHistogram();
   for (const ms of heartbeatsMs) recordMicros(h, ms * 1000);
   const encoded = encodeHistogram(h);
   h.destroy();
   const n = heartbeatsMs.length;
-  const status = over.status ?? 'passed';
-  const exitCode = { passed: 0, 'thresholds-crossed': 99, interrupted: 130, 'target-failed': 4, overloaded: 5, unreachable: 3 }[status];
+  const { status, exitCode, failures, reasons } = judge(over.failures ?? []);
   return {
-    kind: 'load', schemaVersion: 2, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
+    kind: 'load', schemaVersion: 3, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
     startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:05.000Z',
     config: {
       scenario: 'users', protocol: 'im', targets: [{ host: '127.0.0.1', port: 8999 }], users: over.users ?? 30, rampUpMs: 0, warmupMs: 0,
@@ -141,11 +162,11 @@ function fake(shard: string, heartbeatsMs: number[], over: { status?: RunStatus;
       layout: 'le', maxBodyBytes: 1 << 24, seed: 'same', sourceAddresses: [], thresholds: [], overload: { ...DEFAULTS.overload }, shard: { index, count }, slice: { index: 1, count: 1 },
     },
     environment: { node: 'v20', platform: 'linux x64', cpuModel: 'test', cpus: 2, memoryBytes: 1, loadAverage: { start: [0], end: [0] }, openFileLimit: null },
-    targetScryptCost: 1024, measuredMs: 3000, status, exitCode, reasons: over.reasons ?? [],
+    targetScryptCost: 1024, measuredMs: 3000, status, exitCode, failures, reasons,
     ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, unanswered: 0, failedBy: {}, failureSamples: {}, span: null, corrected: encoded, uncorrected: encoded } },
     delivery: { chat: { delivered: 2, lost: 0, duplicated: 0, reordered: 0, corrupted: 0 } },
     disconnects: {}, unexpectedFrames: {}, notices: {}, badLines: {}, usersFailed: {}, downloadBytes: 0, metrics: {},
-    timeSeries: [{ second: 1, ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, unanswered: 0, histogram: encoded } } }],
+    timeSeries: [{ second: 1, phase: 'measured', ops: { heartbeat: { sent: n, ok: n, failed: 0, timeouts: 0, unanswered: 0, histogram: encoded } } }],
     generator: {
       workers: [{ worker: 0, eventLoopDelay: { p50: 1, p99: 2, max: 3 }, utilization: 0.1, actionsScheduled: 100, lateStarts: 0 }],
       cpu: { userMs: 100, systemMs: 10, wallMs: 4000 }, peakRssBytes: 1e8, actionsScheduled: 100, lateStarts: 0, overloaded: false,
@@ -171,8 +192,14 @@ describe('merge.ts on hand-built results', () => {
     expect(merged.generator.workers.map((w) => w.worker)).toEqual([0, 1]);
     expect(merged.shards.map((s) => s.shard)).toEqual(['1/2', '2/2']);
     expect(merged.exitCode).toBe(0);
-    // It is itself a valid load result.
-    expect(() => checkLoadResult(JSON.parse(JSON.stringify({ ...merged, shards: [] })), 'merged')).not.toThrow();
+    // It is itself a valid load result, and reads back as it was written.
+    expect(readPart(JSON.stringify(merged), 'merged')).toStrictEqual(merged);
+    // Each shard's own figures (HdrHistogram keeps 3 significant digits: 20 ms reads 20.015).
+    const close = (ms: number) => expect.closeTo(ms, 1);
+    expect(merged.shards.map((s) => s.summary?.ops.heartbeat)).toEqual([
+      { sent: 2, ok: 2, failed: 0, timeouts: 0, unanswered: 0, latency: { p50: close(10), p90: close(20), p99: close(20), p999: close(20), max: close(20), mean: close(15) } },
+      { sent: 3, ok: 3, failed: 0, timeouts: 0, unanswered: 0, latency: { p50: close(2), p90: close(3), p99: close(3), p999: close(3), max: close(3), mean: close(2) } },
+    ]);
   });
 
   test('a threshold each shard passes but the whole run crosses fails the merge (99)', () => {
@@ -197,19 +224,36 @@ describe('merge.ts on hand-built results', () => {
   });
 
   test('outcome: interrupted if any part was, a target failure if any part had one, unreachable only if all were', () => {
-    const interrupted = fake('2/2', [1], { status: 'interrupted', reasons: ['interrupted by a signal', 'the target failed mid-run: every connection lost'] });
+    const interrupted = fake('2/2', [1], { failures: [{ code: 'interrupted', message: 'interrupted by a signal' }, { code: 'target-failed-mid-run', target: '127.0.0.1:8999', message: 'every connection lost' }] });
     const both = mergeOf([fake('1/2', [1]), interrupted]);
     expect(both.exitCode).toBe(130);
+    expect(both.failures).toContainEqual({ code: 'target-failed-mid-run', target: '127.0.0.1:8999', shard: '2/2', message: 'every connection lost' });
     expect(both.reasons.join('\n')).toMatch(/shard 2\/2: every connection lost/);
-    expect(mergeOf([fake('1/2', [1]), fake('2/2', [1], { status: 'target-failed', reasons: ['the target failed mid-run: x'] })]).exitCode).toBe(4);
+    expect(mergeOf([fake('1/2', [1]), fake('2/2', [1], { failures: [{ code: 'target-failed-mid-run', message: 'x' }] })]).exitCode).toBe(4);
     // Found by a shard's final probe after its run: the merge must not pass either.
-    const late = mergeOf([fake('1/2', [1]), fake('2/2', [1], { status: 'target-failed', reasons: ['the target failed after the measured time (final probe): y'] })]);
+    const late = mergeOf([fake('1/2', [1]), fake('2/2', [1], { failures: [{ code: 'target-failed-late', target: '127.0.0.1:8999', message: 'y' }] })]);
     expect(late.exitCode).toBe(4);
+    expect(late.failures).toEqual([{ code: 'target-failed-late', target: '127.0.0.1:8999', shard: '2/2', message: 'y' }]);
     expect(late.reasons.join()).toMatch(/shard 2\/2: y/);
-    const down = { status: 'unreachable' as const, reasons: ['127.0.0.1:8999 refused the connection'] };
-    expect(mergeOf([fake('1/2', [], down), fake('2/2', [], down)]).exitCode).toBe(3);
+    const down: Failure[] = [{ code: 'unreachable', target: '127.0.0.1:8999', message: 'target 127.0.0.1:8999 refused the connection' }];
+    const bothDown = mergeOf([fake('1/2', [], { failures: down }), fake('2/2', [], { failures: down })]);
+    expect(bothDown.exitCode).toBe(3);
+    expect(bothDown.failures.map((f) => [f.code, f.shard])).toEqual([['unreachable', '1/2'], ['unreachable', '2/2']]);
     // One shard could not connect while the other ran: not unreachable, and not a pass either.
-    expect(mergeOf([fake('1/2', [1]), fake('2/2', [], down)]).exitCode).toBe(4);
+    const oneDown = mergeOf([fake('1/2', [1]), fake('2/2', [], { failures: down })]);
+    expect(oneDown.exitCode).toBe(4);
+    expect(oneDown.failures).toEqual([{ code: 'target-failed-mid-run', target: '127.0.0.1:8999', shard: '2/2', message: 'could not connect: target 127.0.0.1:8999 refused the connection' }]);
+    // A shard's overload and crossed thresholds are not the whole run's: they are judged again.
+    const crossed = fake('2/2', [1], { failures: [{ code: 'threshold-crossed', threshold: 'x', message: 'x' }, { code: 'overloaded', message: 'late' }] });
+    expect(mergeOf([fake('1/2', [1]), crossed]).failures).toEqual([]);
+  });
+
+  test('the failures of a merge are what its reasons say, and nothing reads the reasons back', () => {
+    const part = fake('2/2', [1], { failures: [{ code: 'target-failed-mid-run', message: 'z' }] });
+    const merged = mergeOf([fake('1/2', [1]), { ...part, reasons: ['anything at all'] }]);
+    expect(merged.exitCode).toBe(4);
+    expect(merged.reasons).toEqual(['the target failed mid-run: shard 2/2: z']);
+    expect(mergeOf([fake('1/2', [1]), { ...fake('2/2', [1]), reasons: ['the target failed mid-run: only words'] }]).exitCode).toBe(0);
   });
 
   test('--processes: slices of one shard become that shard\'s result, judged by its own thresholds', () => {
@@ -222,11 +266,18 @@ describe('merge.ts on hand-built results', () => {
     expect(shard.exitCode).toBe(99);
   });
 
-  test('checkLoadResult names what is wrong', () => {
-    expect(() => checkLoadResult([1], 'x.json')).toThrow(/x\.json: not a talkbench result/);
-    expect(() => checkLoadResult({ kind: 'conformance', schemaVersion: 1 }, 'c.json')).toThrow(/c\.json: is a "conformance" result/);
-    expect(() => checkLoadResult({ ...fake('1/1', [1]), schemaVersion: 7 }, 'n.json')).toThrow(/n\.json: has schemaVersion 7/);
-    expect(() => checkLoadResult({ ...fake('1/1', [1]), ops: { heartbeat: { ok: 'many' } } }, 'o.json')).toThrow(/o\.json: is not a valid load result: ops\.heartbeat\./);
+  test('readPart names what is wrong, as a usage error (exit 2)', () => {
+    const error = (value: unknown, name: string): MergeError => mergeError(() => readPart(value, name));
+    expect(error([1], 'x.json').message).toMatch(/^x\.json: not a talkbench result/);
+    expect(error({ kind: 'conformance', schemaVersion: 1 }, 'c.json').message).toMatch(/^c\.json: kind: is "conformance"/);
+    const newer = error({ ...fake('1/1', [1]), schemaVersion: 7 }, 'n.json');
+    expect(newer.message).toMatch(/^n\.json: schemaVersion: 7 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 3/);
+    expect(newer.code).toBe('BAD_RESULT_FILE');
+    expect(newer.exitCode).toBe(2);
+    expect(error({ ...fake('1/1', [1]), ops: { heartbeat: { ok: 'many' } } }, 'o.json').message).toMatch(/^o\.json: ops\.heartbeat\.\w+: /);
+    expect(error(JSON.stringify({ ...fake('1/1', [1]), config: { ...fake('1/1', [1]).config, shard: { index: 3, count: 2 } } }), 's.json').message)
+      .toMatch(/^s\.json: config\.shard: expected i\/N with i <= N/);
+    expect(error('{"kind": "load",', 'b.json').message).toMatch(/^b\.json: not JSON/);
   });
 });
 
@@ -263,10 +314,24 @@ describe('talkbench merge on the command line', () => {
     await writeFile(join(dir, 'broken.json'), '{"kind": "load",');
     const notLoad = await talkbench(['merge', 'f1.json', 'conformance.json']);
     expect(notLoad.code).toBe(2);
-    expect(notLoad.stderr).toMatch(/conformance\.json: is a "conformance" result/);
+    expect(notLoad.stderr).toMatch(/conformance\.json: kind: is "conformance", not "load"/);
     const broken = await talkbench(['merge', 'broken.json']);
     expect(broken.code).toBe(2);
     expect(broken.stderr).toMatch(/broken\.json: not JSON/);
+  });
+
+  test('a shard written by schema version 2 is read through its migration; a newer version exits 2 naming both versions', async () => {
+    const v2 = join(fileURLToPath(new URL('../../reports/schema/test/fixtures/', import.meta.url)), 'v2-load.json');
+    const old = await talkbench(['merge', v2, '--out', 'from-v2.json']);
+    expect(old.code, old.stderr).toBe(0);
+    const fromV2 = await readResult('from-v2.json');
+    expect(fromV2.schemaVersion).toBe(3);
+    expect(fromV2.ops['chat.e2e']!.ok).toBe(JSON.parse(await readFile(v2, 'utf8')).ops['chat.e2e'].ok);
+    await writeFile(join(dir, 'newer.json'), JSON.stringify({ ...fake('1/1', [1]), schemaVersion: 4 }));
+    const newer = await talkbench(['merge', 'newer.json']);
+    expect(newer.code).toBe(2);
+    expect(newer.stderr).toMatch(/^talkbench merge: newer\.json: schemaVersion: 4 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 3; read it with a newer talkbench$/m);
+    expect(newer.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
   test('an unknown metric in --threshold exits 2 before any file is read', async () => {

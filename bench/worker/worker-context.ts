@@ -1,11 +1,13 @@
 // Everything a scenario running in a worker shares: the recorder, the timeline, progress to the main
-// thread once a second, the stop signal, and the verdict that the target failed.
+// thread once a second, the stop signal, and the verdict that the target failed. Scenarios see it as
+// the engine's ScenarioContext, never as this class [D-LAYOUT-REPO].
 import { HealthMonitor } from '../engine/health.js';
 import { monoMs } from '../engine/clock.js';
+import type { ScenarioContext } from '../engine/scenario-context.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { FailureMessage, ProgressMessage, StopMessage, WorkerResult, WorkerStatus, WorkerTask } from './task.js';
 
-export class WorkerContext {
+export class WorkerContext implements ScenarioContext {
   readonly recorder = new Recorder();
   readonly health: HealthMonitor;
   readonly status: WorkerStatus = { connected: 0, loggedIn: 0, connectFailures: 0 };
@@ -14,6 +16,8 @@ export class WorkerContext {
   private readonly stopWaiters: (() => void)[] = [];
   private ticker: NodeJS.Timeout | null = null;
   private healthTimers: NodeJS.Timeout[] = [];
+  /** The second the next progress message closes (see ProgressMessage.second). */
+  private second = 0;
 
   constructor(readonly task: WorkerTask) {
     this.health = new HealthMonitor(task.lateStartMs);
@@ -72,24 +76,25 @@ export class WorkerContext {
     const now = monoMs();
     this.healthTimers.push(setTimeout(() => this.health.start(), Math.max(0, measureStartMs - now)));
     this.healthTimers.push(setTimeout(() => this.health.stop(), Math.max(0, measureEndMs - now)));
-    // Tick k falls at measureStart + k s and closes second k (k >= 1); ticks before the window only
-    // report status. Counting ticks, not reading the clock, keeps a timer firing a hair early from
+    // Tick k falls at measureStart + k s and closes second k: 1 is the first measured second, 0 and
+    // below come before the window, past its last the grace [D-RESULT] (every phase is kept, each
+    // marked). Counting ticks, not reading the clock, keeps a timer firing a hair early from
     // reporting one second twice.
-    let k = Math.ceil((now - measureStartMs) / 1000);
-    const lastSecond = Math.ceil((measureEndMs - measureStartMs) / 1000);
+    this.second = Math.ceil((now - measureStartMs) / 1000);
     const tick = (): void => {
-      this.postProgress(k >= 1 && k <= lastSecond ? k : 0);
-      k++;
-      this.ticker = setTimeout(tick, Math.max(0, measureStartMs + k * 1000 - monoMs()));
+      this.postProgress(this.second);
+      this.second++;
+      this.ticker = setTimeout(tick, Math.max(0, measureStartMs + this.second * 1000 - monoMs()));
     };
-    this.ticker = setTimeout(tick, Math.max(0, measureStartMs + k * 1000 - now));
+    this.ticker = setTimeout(tick, Math.max(0, measureStartMs + this.second * 1000 - now));
   }
 
   finish(): WorkerResult {
     if (this.ticker) clearTimeout(this.ticker);
     for (const t of this.healthTimers) clearTimeout(t);
     this.health.stop();
-    this.postProgress(0);
+    // What happened since the last tick closes the second in progress early.
+    this.postProgress(this.second);
     const result: WorkerResult = {
       worker: this.task.worker,
       snapshot: this.recorder.snapshot(),

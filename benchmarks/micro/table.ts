@@ -1,5 +1,6 @@
 // The printed table. Rows are printed as each case finishes, so a run of a minute shows progress;
 // that is why column widths come from the case list, known before anything is measured.
+import { formatHeader, formatRow, type TextColumn } from '../../util/text-table.js';
 import type { BenchCase, Measurement } from './timing.js';
 
 const RATE_WIDTH = 13;
@@ -16,33 +17,28 @@ function nanoseconds(value: number): string {
 }
 
 export class TableWriter {
-  private readonly groupWidth: number;
-  private readonly nameWidth: number;
-  private readonly unitWidth: number;
+  private readonly columns: readonly TextColumn[];
   private lastGroup: string | null = null;
 
   constructor(
     cases: readonly BenchCase[],
     private readonly write: (line: string) => void,
   ) {
-    this.groupWidth = Math.max('subject'.length, ...cases.map((c) => c.group.length));
-    this.nameWidth = Math.max('case'.length, ...cases.map((c) => c.name.length));
-    this.unitWidth = Math.max('unit'.length, ...cases.map((c) => c.unit.length));
+    // Names as wide as the longest in the case list; figures at fixed widths.
+    this.columns = [
+      { header: 'subject', width: Math.max(...cases.map((c) => c.group.length)) },
+      { header: 'case', width: Math.max(...cases.map((c) => c.name.length)) },
+      { header: 'unit', width: Math.max(...cases.map((c) => c.unit.length)) },
+      { header: 'median', align: 'right', width: RATE_WIDTH },
+      { header: 'min', align: 'right', width: RATE_WIDTH },
+      { header: 'max', align: 'right', width: RATE_WIDTH },
+      { header: 'ns/op', align: 'right', width: NS_WIDTH },
+      { header: 'spread', align: 'right', width: SPREAD_WIDTH },
+    ];
   }
 
   header(): void {
-    const line = [
-      'subject'.padEnd(this.groupWidth),
-      'case'.padEnd(this.nameWidth),
-      'unit'.padEnd(this.unitWidth),
-      'median'.padStart(RATE_WIDTH),
-      'min'.padStart(RATE_WIDTH),
-      'max'.padStart(RATE_WIDTH),
-      'ns/op'.padStart(NS_WIDTH),
-      'spread'.padStart(SPREAD_WIDTH),
-    ].join('  ');
-    this.write(line);
-    this.write('-'.repeat(line.length));
+    for (const line of formatHeader(this.columns, { underline: true })) this.write(line);
   }
 
   row(m: Measurement): void {
@@ -52,15 +48,6 @@ export class TableWriter {
     this.lastGroup = m.group;
     // Spread: (max - min) / median. Several percent means the machine was busy during that case.
     const spread = `${(((m.max - m.min) / m.median) * 100).toFixed(1)}%`;
-    this.write([
-      group.padEnd(this.groupWidth),
-      m.name.padEnd(this.nameWidth),
-      m.unit.padEnd(this.unitWidth),
-      rate(m.median).padStart(RATE_WIDTH),
-      rate(m.min).padStart(RATE_WIDTH),
-      rate(m.max).padStart(RATE_WIDTH),
-      nanoseconds(m.nsPerOp).padStart(NS_WIDTH),
-      spread.padStart(SPREAD_WIDTH),
-    ].join('  '));
+    this.write(formatRow(this.columns, [group, m.name, m.unit, rate(m.median), rate(m.min), rate(m.max), nanoseconds(m.nsPerOp), spread]));
   }
 }

@@ -23,7 +23,7 @@ function pingArgs(port: number, model: string[]): string[] {
 
 export async function runAnchors(rounds: number, log: (line: string) => void): Promise<{ figures: AnchorFigures[]; environment: Record<string, unknown> }> {
   const environment = { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadStart: loadavg(), node: process.version };
-  const responder = await startUntil('bash', [ANCHOR, 'responder', '-p', '0'], /^listening [^:]+:(\d+)$/m);
+  const responder = await startUntil('bash', [ANCHOR, 'responder', '-p', '0'], (out) => /^listening [^:]+:(\d+)$/m.exec(out));
   const port = Number(responder.match[1]);
   const figures: AnchorFigures[] = [];
   try {
@@ -51,7 +51,7 @@ export async function runAnchors(rounds: number, log: (line: string) => void): P
 
   // The reference server against the raw responder, both under the C client's empty heartbeats.
   const server = await talkbenchServe(['--memory', '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', '1024', '--log-level', 'warn']);
-  const responder2 = await startUntil('bash', [ANCHOR, 'responder', '-p', '0'], /^listening [^:]+:(\d+)$/m);
+  const responder2 = await startUntil('bash', [ANCHOR, 'responder', '-p', '0'], (out) => /^listening [^:]+:(\d+)$/m.exec(out));
   try {
     const serverFig = { name: 'reference server heartbeat, C client 100x1 (round trips/s)', unit: 'rt/s', anchor: [] as number[], talkbench: [] as number[], ratio: 0, target: 'ratio reported' };
     for (let i = 0; i < rounds; i++) {

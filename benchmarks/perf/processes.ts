@@ -6,6 +6,7 @@ import { readFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findListening } from '../../cli/listening-line.js';
 import { spawnTalkbench, TALKBENCH_BIN } from '../../test-support/talkbench-cli.js';
 import { TailLines } from '../../bench/run/processes.js';
 import type { LoadResult } from '../../bench/run/result.js';
@@ -21,15 +22,15 @@ export function anchorsAvailable(): boolean {
   return existsSync(ANCHOR);
 }
 
-/** Starts a long-running process and resolves once a stdout line matches `ready`, with the match. */
-export function startUntil(command: string, args: string[], ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+/** Starts a long-running process and resolves once `ready` finds what it waits for in its stdout so far. */
+export function startUntil<T>(command: string, args: string[], ready: (out: string) => T | null): Promise<{ child: ChildProcess; match: T }> {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((done, fail) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = ready.exec(out);
-      if (match) done({ child, match });
+      const match = ready(out);
+      if (match !== null) done({ child, match });
     });
     child.on('exit', (code) => fail(new Error(`${command} ${args.join(' ')} exited (${code}) before it was ready:\n${out}`)));
   });
@@ -55,8 +56,9 @@ export async function cClient(port: number, args: string[]): Promise<Record<stri
 }
 
 export function talkbenchServe(args: string[]): Promise<{ child: ChildProcess; port: number }> {
-  return startUntil(process.execPath, [TALKBENCH_BIN, 'serve', ...args], /^im listening on [^:]+:(\d+)/m)
-    .then(({ child, match }) => ({ child, port: Number(match[1]) }));
+  // Whole lines only: a port cut at a chunk's end must not be read as a shorter one.
+  return startUntil(process.execPath, [TALKBENCH_BIN, 'serve', ...args], (out) => findListening(out.split('\n').slice(0, -1), 'im'))
+    .then(({ child, match }) => ({ child, port: match.port }));
 }
 
 /** A benchmark's load run: its result, or why there is none (it never crashes the benchmark). */

@@ -118,6 +118,17 @@ export class ImHub {
     }
   }
 
+  /**
+   * `connection` logged in as `user` with `status` (1-5): it becomes the user's one session
+   * [IM-LOGIN-4], and the chosen status is stored. Friends and stored chats are the login's to tell.
+   */
+  wentOnline(connection: ImConnection, user: StoredUser, status: number): void {
+    connection.userId = user.userId;
+    connection.status = status;
+    this.online.set(user.userId, connection);
+    if (status !== user.status) this.store.setStatus(user.userId, status);
+  }
+
   /** A logged-in connection is gone (logout, idle, error): friends learn it [IM-LOGOUT-2]. */
   wentOffline(connection: ImConnection, reason: string): void {
     const userId = connection.userId;

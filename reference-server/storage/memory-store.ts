@@ -43,7 +43,7 @@ export class MemoryStore implements Store {
   }
 
   friends(userId: string): StoredUser[] {
-    return this.friendIds(userId).sort().flatMap((id) => {
+    return this.friendIds(userId).sort(byCodePoint).flatMap((id) => {
       const user = this.users.get(id);
       return user ? [{ ...user }] : [];
     });
@@ -76,7 +76,9 @@ export class MemoryStore implements Store {
   }
 
   pendingChats(toUser: string, afterSeq: number, limit: number): PendingChat[] {
-    return (this.pending.get(toUser) ?? []).filter((c) => c.seq > afterSeq).slice(0, limit);
+    // Copies, as every other read gives: the stored chat is not the caller's to change.
+    return (this.pending.get(toUser) ?? []).filter((c) => c.seq > afterSeq).slice(0, limit)
+      .map((c) => ({ ...c, content: Uint8Array.from(c.content) }));
   }
 
   deleteChat(seq: number): void {
@@ -107,14 +109,33 @@ export class MemoryStore implements Store {
   close(): void {}
 }
 
-/** Where `id` goes in the sorted `ids` (binary search; code-unit order, as sort() uses). */
+/** Where `id` goes in the sorted `ids` (binary search, in byCodePoint order). */
 function insertionPoint(ids: readonly string[], id: string): number {
   let low = 0;
   let high = ids.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (ids[mid]! < id) low = mid + 1;
+    if (byCodePoint(ids[mid]!, id) < 0) low = mid + 1;
     else high = mid;
   }
   return low;
+}
+
+/**
+ * Code-point order, as SQLite orders its UTF-8 text: sort()'s UTF-16 code units would put characters
+ * past U+FFFF (emoji) before U+E000-U+FFFF (fullwidth forms), and "ordered by id" would differ
+ * between the two stores. At the first code unit that differs, surrogates move above U+FFFF.
+ */
+function byCodePoint(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+function codePointRank(unit: number): number {
+  return unit >= 0xe000 ? unit - 0x800 : unit >= 0xd800 ? unit + 0x2000 : unit;
 }

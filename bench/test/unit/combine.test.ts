@@ -5,7 +5,8 @@ import { fc, test } from '@fast-check/vitest';
 import { decodeHistogram, initHistograms, summarize } from '../../../reports/schema/histogram.js';
 import type { LatencyOp } from '../../../reports/schema/metric-names.js';
 import { FAILURE_SAMPLES, Recorder, type RecorderSnapshot } from '../../metrics/recorder.js';
-import { combineSnapshots } from '../../run/combine.js';
+import { combineSnapshots, combineTimeSeries } from '../../run/combine.js';
+import type { SecondSample } from '../../../reports/schema/load-result.js';
 
 beforeAll(async () => {
   await initHistograms();
@@ -166,3 +167,24 @@ describe('combineSnapshots', () => {
     },
   );
 });
+
+describe('combineTimeSeries', () => {
+  const sample = (second: number, phase: SecondSample['phase'], ok: number): SecondSample => {
+    const r = new Recorder();
+    r.count('heartbeat', 'sent', ok);
+    for (let i = 0; i < ok; i++) r.latency('heartbeat', 1, 1);
+    const ops = r.takeInterval();
+    r.destroy();
+    return { second, phase, ops };
+  };
+
+  test('second k of every part is added into second k, in its phase, every phase kept, sorted', () => {
+    const a = [sample(0, 'warmup', 1), sample(1, 'measured', 2), sample(3, 'grace', 4)];
+    const b = [sample(1, 'measured', 8), sample(2, 'measured', 16), sample(0, 'warmup', 32)];
+    const combined = combineTimeSeries([a, b]);
+    expect(combined.map((s) => [s.second, s.phase, s.ops.heartbeat?.ok])).toEqual([[0, 'warmup', 33], [1, 'measured', 10], [2, 'measured', 16], [3, 'grace', 4]]);
+    expect(summary(combined[0]!.ops.heartbeat!.histogram).count).toBe(33);
+    expect(combineTimeSeries([])).toEqual([]);
+  });
+});
+

@@ -5,7 +5,7 @@ import { fc, test } from '@fast-check/vitest';
 import { Liveness } from '../../engine/liveness.js';
 import { initHistograms } from '../../../reports/schema/histogram.js';
 import { Recorder } from '../../metrics/recorder.js';
-import type { WorkerContext } from '../../worker/worker-context.js';
+import type { ScenarioContext } from '../../engine/scenario-context.js';
 
 beforeAll(async () => {
   await initHistograms();
@@ -22,7 +22,7 @@ function setup(timeoutMs = 5000) {
     recorder,
     failTarget(reason: string) { failures.push(reason); },
   };
-  const liveness = new Liveness(ctx as unknown as WorkerContext, timeoutMs);
+  const liveness = new Liveness(ctx as unknown as ScenarioContext, timeoutMs);
   return { liveness, failures, recorder, disconnects: () => recorder.snapshot().disconnects };
 }
 

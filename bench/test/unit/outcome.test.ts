@@ -4,15 +4,16 @@ import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { DEFAULTS, type LoadConfig } from '../../config/load-config.js';
 import type { ThresholdOutcome } from '../../metrics/thresholds.js';
-import { decideOutcome, overloadReasons, withLateTargetFailure, type RunFacts } from '../../run/outcome.js';
-import type { RunStatus } from '../../run/result.js';
-import type { WorkerHealth } from '../../worker/task.js';
+import { decideOutcome, failureReason, FAILURE_EXIT, judge, overloadFailures, withFailures, withLateTargetFailure, type RunFacts } from '../../run/outcome.js';
+import { FAILURE_CODES, type Failure, type RunStatus, type WorkerHealth } from '../../../reports/schema/load-result.js';
 import { EXIT, worstExit, type ExitCode } from '../../../util/exit-codes.js';
 
 type OverloadConfig = Pick<LoadConfig, 'scenario' | 'inflight' | 'overload'>;
 
 const usersConfig = (overload: Partial<LoadConfig['overload']> = {}): OverloadConfig => ({ scenario: 'users', inflight: null, overload: { ...DEFAULTS.overload, ...overload } });
 const config = (c: OverloadConfig = usersConfig()): LoadConfig => c as unknown as LoadConfig;
+/** The overload verdict in words, as the reasons give it. */
+const overloadReasons = (c: OverloadConfig, workers: readonly WorkerHealth[]): string[] => overloadFailures(c, workers).map((f) => f.message);
 
 function worker(worker: number, actionsScheduled: number, lateStarts: number, eventLoopP99 = 1): WorkerHealth {
   return { worker, eventLoopDelay: { p50: 0.5, p99: eventLoopP99, max: eventLoopP99 }, utilization: 0.2, actionsScheduled, lateStarts };
@@ -146,8 +147,11 @@ describe('decideOutcome', () => {
   const held: ThresholdOutcome = { threshold: 'login.p99<1s', metric: 'login.p99', actual: 4, passed: true };
   const calm = [worker(1, 1000, 0)];
   const overloaded = [worker(1, 1000, 1000)];
+  const interrupted: Failure = { code: 'interrupted', message: 'interrupted by a signal' };
+  const unreachable: Failure = { code: 'unreachable', target: 'a:1', message: 'nothing could connect to a:1' };
+  const midRun = (message: string, target?: string): Failure => ({ code: 'target-failed-mid-run', ...(target ? { target } : {}), message });
 
-  const facts = (f: Partial<RunFacts>): RunFacts => ({ interrupted: false, unreachable: null, targetFailure: null, workers: calm, thresholds: [held], ...f });
+  const facts = (f: Partial<RunFacts>): RunFacts => ({ started: true, failures: [], workers: calm, thresholds: [held], ...f });
 
   test.each([
     ['nothing wrong', {}, 0, 'passed'],
@@ -155,70 +159,121 @@ describe('decideOutcome', () => {
     ['a threshold on nothing measured', { thresholds: [unmeasured] }, 99, 'thresholds-crossed'],
     ['overloaded', { workers: overloaded }, 5, 'overloaded'],
     ['overloaded and a threshold crossed', { workers: overloaded, thresholds: [failed] }, 5, 'overloaded'],
-    ['the target failed', { targetFailure: 'every connection lost' }, 4, 'target-failed'],
-    ['the target failed, overloaded, a threshold crossed', { targetFailure: 'x', workers: overloaded, thresholds: [failed] }, 4, 'target-failed'],
-    ['unreachable', { unreachable: 'nothing could connect' }, 3, 'unreachable'],
-    ['unreachable and the target failed', { unreachable: 'nothing could connect', targetFailure: 'x' }, 3, 'unreachable'],
-    ['interrupted', { interrupted: true }, 130, 'interrupted'],
-    ['interrupted and everything else', { interrupted: true, unreachable: 'u', targetFailure: 'x', workers: overloaded, thresholds: [failed] }, 130, 'interrupted'],
-    ['interrupted and a threshold crossed', { interrupted: true, thresholds: [failed] }, 130, 'interrupted'],
+    ['the target failed', { failures: [midRun('every connection lost')] }, 4, 'target-failed'],
+    ['the target failed, overloaded, a threshold crossed', { failures: [midRun('x')], workers: overloaded, thresholds: [failed] }, 4, 'target-failed'],
+    ['unreachable', { started: false, failures: [unreachable] }, 3, 'unreachable'],
+    ['unreachable and the target failed', { started: false, failures: [unreachable, midRun('x')] }, 3, 'unreachable'],
+    ['interrupted', { failures: [interrupted] }, 130, 'interrupted'],
+    ['interrupted and everything else', { failures: [midRun('x'), unreachable, interrupted], workers: overloaded, thresholds: [failed] }, 130, 'interrupted'],
+    ['interrupted and a threshold crossed', { failures: [interrupted], thresholds: [failed] }, 130, 'interrupted'],
   ] as const)('%s: exit %s, %s', (_what, f, exitCode, status) => {
     const out = decideOutcome(config(), facts(f as Partial<RunFacts>));
     expect(out.exitCode).toBe(exitCode);
     expect(out.status).toBe(status);
   });
 
-  test('no reasons when it passed', () => {
-    expect(decideOutcome(config(), facts({})).reasons).toEqual([]);
+  test('no failures and no reasons when it passed', () => {
+    expect(decideOutcome(config(), facts({}))).toEqual({ status: 'passed', exitCode: 0, failures: [], reasons: [] });
   });
 
-  test('the reasons name everything that went wrong, the server’s errors beside the overload verdict', () => {
-    const out = decideOutcome(config(), facts({ targetFailure: 'b:2 stopped answering', workers: overloaded, thresholds: [held, failed, unmeasured] }));
+  test('the failures name everything that went wrong as data, the server’s errors beside the overload verdict; the reasons say it in words', () => {
+    const out = decideOutcome(config(), facts({ failures: [midRun('b:2 stopped answering', 'b:2')], workers: [worker(1, 1000, 1000), worker(2, 10, 0, 70)], thresholds: [held, failed, unmeasured] }));
+    expect(out.failures).toEqual([
+      { code: 'target-failed-mid-run', target: 'b:2', message: 'b:2 stopped answering' },
+      { code: 'overloaded', message: '1000 of 1010 actions (99.0%) started over 10 ms late (limits: 50 actions and 1.0%)' },
+      { code: 'overloaded', worker: 2, message: 'worker 2: event-loop delay p99 70 ms over the 50 ms limit' },
+      { code: 'threshold-crossed', threshold: 'errors==0', message: 'errors==0 (measured 3)' },
+      { code: 'threshold-crossed', threshold: 'chat.lost==0', message: 'chat.lost==0 (nothing was measured for chat.e2e or chat.offline.e2e)' },
+    ]);
     expect(out.reasons).toEqual([
       'the target failed mid-run: b:2 stopped answering',
-      'generator overloaded: 1000 of 1000 actions (100.0%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      'generator overloaded: 1000 of 1010 actions (99.0%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      'generator overloaded: worker 2: event-loop delay p99 70 ms over the 50 ms limit',
       'threshold crossed: errors==0 (measured 3)',
       'threshold crossed: chat.lost==0 (nothing was measured for chat.e2e or chat.offline.e2e)',
     ]);
   });
 
-  test('a run that never started: its thresholds are left out of the verdict and the reasons', () => {
-    const out = decideOutcome(config(), facts({ unreachable: 'nothing could connect to a:1', thresholds: [failed, unmeasured] }));
-    expect(out).toEqual({ status: 'unreachable', exitCode: 3, reasons: ['nothing could connect to a:1'] });
-    const interrupted = decideOutcome(config(), facts({ interrupted: true, unreachable: 'nothing could connect to a:1' }));
-    expect(interrupted.reasons).toEqual(['interrupted by a signal', 'nothing could connect to a:1']);
+  test('a run that never started: its thresholds are left out of the verdict and the failures', () => {
+    const out = decideOutcome(config(), facts({ started: false, failures: [unreachable], thresholds: [failed, unmeasured] }));
+    expect(out).toEqual({ status: 'unreachable', exitCode: 3, failures: [unreachable], reasons: ['nothing could connect to a:1'] });
+    const stopped = decideOutcome(config(), facts({ started: false, failures: [unreachable, interrupted] }));
+    expect(stopped.reasons).toEqual(['interrupted by a signal', 'nothing could connect to a:1']);
   });
 
   test('a closed-model ping run with every action late is not overloaded', () => {
     const closed = config({ scenario: 'ping', inflight: 2, overload: { ...DEFAULTS.overload } });
-    expect(decideOutcome(closed, facts({ workers: overloaded }))).toEqual({ status: 'passed', exitCode: 0, reasons: [] });
+    expect(decideOutcome(closed, facts({ workers: overloaded }))).toEqual({ status: 'passed', exitCode: 0, failures: [], reasons: [] });
+  });
+});
+
+describe('judge: failures to status, exit code and reasons', () => {
+  const arbFailure: fc.Arbitrary<Failure> = fc.record({
+    code: fc.constantFrom(...FAILURE_CODES),
+    message: fc.constantFrom('m1', 'm2'),
+    target: fc.option(fc.constantFrom('a:1', 'b:2'), { nil: undefined }),
+    shard: fc.option(fc.constantFrom('1/2', '2/2'), { nil: undefined }),
+  }, { requiredKeys: ['code', 'message'] });
+
+  test.prop([fc.array(arbFailure, { maxLength: 8 })])('the exit code is the first of the failures\' codes in [D-EXIT] order, each failure once, in that order', (failures) => {
+    const out = judge(failures);
+    expect(out.exitCode).toBe(worstExit(failures.map((f) => FAILURE_EXIT[f.code])));
+    expect(out.failures.map((f) => FAILURE_CODES.indexOf(f.code))).toEqual(out.failures.map((f) => FAILURE_CODES.indexOf(f.code)).sort((a, b) => a - b));
+    expect(new Set(out.failures.map((f) => JSON.stringify(f))).size).toBe(out.failures.length);
+    expect(new Set(out.failures.map((f) => JSON.stringify(f)))).toEqual(new Set(failures.map((f) => JSON.stringify(f))));
+    expect(out.reasons).toEqual(out.failures.map(failureReason));
+    // Judging again changes nothing.
+    expect(judge(out.failures)).toEqual(out);
+  });
+
+  test('a failure of a merge names its shard in words', () => {
+    expect(failureReason({ code: 'target-failed-late', shard: '2/3', target: 'a:1', message: 'no answer from a:1' }))
+      .toBe('the target failed after the measured time (final probe): shard 2/3: no answer from a:1');
   });
 });
 
 describe('withLateTargetFailure', () => {
-  const result = (exitCode: number, status: RunStatus, reasons: string[] = []) => ({ exitCode, status, reasons, extra: 'kept' });
+  const result = (exitCode: number, status: RunStatus, failures: Failure[] = []) => ({ ...judge(failures), exitCode, status, extra: 'kept' });
+  const late: Failure = { code: 'target-failed-late', target: 'a:1', message: 'no answer from a:1' };
   const note = 'the target failed after the measured time (final probe): no answer from a:1';
+  const crossed: Failure = { code: 'threshold-crossed', threshold: 'errors==0', message: 'errors==0 (measured 1)' };
 
   test.each([
-    [0, 'passed', 4, 'target-failed'],
-    [99, 'thresholds-crossed', 4, 'target-failed'],
-    [5, 'overloaded', 4, 'target-failed'],
-    [4, 'target-failed', 4, 'target-failed'],
-    [3, 'unreachable', 3, 'unreachable'],
-    [130, 'interrupted', 130, 'interrupted'],
-  ] as const)('exit %s (%s) becomes exit %s (%s)', (exitCode, status, expectedCode, expectedStatus) => {
-    const out = withLateTargetFailure(result(exitCode, status, ['before']), 'no answer from a:1');
-    expect(out).toEqual({ exitCode: expectedCode, status: expectedStatus, reasons: ['before', note], extra: 'kept' });
+    [[], 0, 'passed', 4, 'target-failed'],
+    [[crossed], 99, 'thresholds-crossed', 4, 'target-failed'],
+    [[{ code: 'overloaded', message: 'late' }], 5, 'overloaded', 4, 'target-failed'],
+    [[{ code: 'target-failed-mid-run', message: 'x' }], 4, 'target-failed', 4, 'target-failed'],
+    [[{ code: 'unreachable', message: 'u' }], 3, 'unreachable', 3, 'unreachable'],
+    [[{ code: 'interrupted', message: 'i' }], 130, 'interrupted', 130, 'interrupted'],
+  ] as const)('%j (exit %s, %s) becomes exit %s (%s)', (failures, exitCode, status, expectedCode, expectedStatus) => {
+    const before = result(exitCode, status, [...failures]);
+    expect(before.exitCode).toBe(judge([...failures]).exitCode);   // the table is consistent
+    const out = withLateTargetFailure(before, [{ target: 'a:1', message: 'no answer from a:1' }]);
+    expect(out).toMatchObject({ exitCode: expectedCode, status: expectedStatus, extra: 'kept' });
+    expect(out.failures).toContainEqual(late);
+    expect(out.reasons).toContain(note);
   });
 
   test('the given result is not changed', () => {
     const given = result(0, 'passed');
-    withLateTargetFailure(given, 'x');
-    expect(given).toEqual({ exitCode: 0, status: 'passed', reasons: [], extra: 'kept' });
+    withLateTargetFailure(given, [{ target: 'a:1', message: 'x' }]);
+    expect(given).toEqual({ exitCode: 0, status: 'passed', failures: [], reasons: [], extra: 'kept' });
   });
 
-  test('what decideOutcome passed, the final probe turns into exit 4', () => {
-    const passed = decideOutcome(config(), { interrupted: false, unreachable: null, targetFailure: null, workers: [worker(1, 10, 0)], thresholds: [] });
-    expect(withLateTargetFailure(passed, 'no answer from a:1')).toEqual({ status: 'target-failed', exitCode: 4, reasons: [note] });
+  test('what decideOutcome passed, the final probe turns into exit 4, one failure per target', () => {
+    const passed = decideOutcome(config(), { started: true, failures: [], workers: [worker(1, 10, 0)], thresholds: [] });
+    const out = withLateTargetFailure(passed, [{ target: 'a:1', message: 'no answer from a:1' }, { target: 'b:2', message: 'b:2 refused' }]);
+    expect(out).toEqual({
+      status: 'target-failed', exitCode: 4,
+      failures: [late, { code: 'target-failed-late', target: 'b:2', message: 'b:2 refused' }],
+      reasons: [note, 'the target failed after the measured time (final probe): b:2 refused'],
+    });
+  });
+
+  test('withFailures: a missing part after an interrupt makes any result interrupted (130), its other failures kept', () => {
+    const crossedRun = decideOutcome(config(), { started: true, failures: [], workers: [worker(1, 10, 0)], thresholds: [{ threshold: 'errors==0', metric: 'errors', actual: 1, passed: false }] });
+    const out = withFailures(crossedRun, [{ code: 'interrupted', message: 'interrupted by a signal' }, { code: 'part-missing', message: 'process 2 missing' }]);
+    expect(out.exitCode).toBe(130);
+    expect(out.reasons).toEqual(['interrupted by a signal', 'process 2 missing', 'threshold crossed: errors==0 (measured 1)']);
   });
 });

@@ -32,6 +32,11 @@ describe('parseThreshold', () => {
     ['login.p50_uncorrected!=0.5s', 'login.p50_uncorrected', 'latency', '!=', 500],
     ['status.notice.max>7us', 'status.notice.max', 'latency', '>', 0.007],
     ['  chat.e2e.mean  <  1.5 s  ', 'chat.e2e.mean', 'latency', '<', 1500],
+    // The units of the command line and scenario files (util/units.ts): minutes and hours too, and
+    // 0 with none.
+    ['chat.e2e.p99<2m', 'chat.e2e.p99', 'latency', '<', 120_000],
+    ['file.e2e.max<=1h', 'file.e2e.max', 'latency', '<=', 3_600_000],
+    ['heartbeat.p50_uncorrected>0', 'heartbeat.p50_uncorrected', 'latency', '>', 0],
     ['chat.lost==0', 'chat.lost', 'count', '==', 0],
     ['file.corrupted==0', 'file.corrupted', 'count', '==', 0],
     ['status.notice.unanswered<=3', 'status.notice.unanswered', 'count', '<=', 3],
@@ -51,9 +56,10 @@ describe('parseThreshold', () => {
     ['chat.p99<5ms', 'unknown metric "chat.p99"'],
     ['login.lost==0', 'unknown metric "login.lost"'],
     ['error==0', 'unknown metric "error"'],
-    ['chat.e2e.p99<50', 'chat.e2e.p99 is a time; give its unit: us, ms or s'],
-    ['chat.e2e.p99<50m', 'chat.e2e.p99 is a time; give its unit: us, ms or s'],
-    ['heartbeat.max<1min', 'heartbeat.max is a time; give its unit: us, ms or s'],
+    ['chat.e2e.p99<50', 'chat.e2e.p99 is a time; give its unit: us, ms, s, m or h'],
+    ['chat.e2e.p99<0.5', 'chat.e2e.p99 is a time; give its unit: us, ms, s, m or h'],
+    ['heartbeat.max<1min', 'heartbeat.max is a time; give its unit: us, ms, s, m or h'],
+    ['heartbeat.max<1d', 'heartbeat.max is a time; give its unit: us, ms, s, m or h'],
     ['chat.lost==0ms', 'chat.lost is a count and takes no unit'],
     ['errors==0s', 'errors is a count and takes no unit'],
     ['login.rate>10s', 'login.rate is a rate per second and takes no unit'],
@@ -72,12 +78,18 @@ describe('parseThreshold', () => {
     expect(err.message).toContain(`"${source}"`);
   });
 
-  test.prop([fc.constantFrom(...LATENCY_NAMES), fc.constantFrom(...COMPARATORS), fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(['us', 0.001], ['ms', 1], ['s', 1000])])(
-    'every latency metric takes us, ms or s, and its value is kept in milliseconds',
-    (metric, comparator, n, [unit, scale]) => {
+  test.prop([
+    fc.constantFrom(...LATENCY_NAMES), fc.constantFrom(...COMPARATORS), fc.integer({ min: 0, max: 100_000 }),
+    fc.constantFrom(['us', 1 / 1000], ['ms', 1], ['s', 1000], ['m', 60_000], ['h', 3_600_000]),
+  ])(
+    'every latency metric takes us, ms, s, m or h, and its value is kept in milliseconds',
+    (metric, comparator, n, [unit, perMs]) => {
       const t = parseThreshold(`${metric}${comparator}${n}${unit}`);
-      expect(t).toEqual({ source: `${metric}${comparator}${n}${unit}`, metric, kind: 'latency', comparator, value: n * scale });
-      expect(() => parseThreshold(`${metric}${comparator}${n}`)).toThrow(ThresholdError);
+      expect(t).toMatchObject({ source: `${metric}${comparator}${n}${unit}`, metric, kind: 'latency', comparator });
+      expect(t.value).toBeCloseTo(n * perMs, 9);
+      // A bare number is refused, except 0, which needs no unit.
+      if (n === 0) expect(parseThreshold(`${metric}${comparator}0`).value).toBe(0);
+      else expect(() => parseThreshold(`${metric}${comparator}${n}`)).toThrow(ThresholdError);
     },
   );
 

@@ -1,7 +1,7 @@
 // 9 ChangeStatusRequest: stored, and online friends get 10. No reply to the requester [D-REPLY].
 import { MessageId } from '../../../proto/index.js';
-import { refuse } from '../dispatch.js';
 import { defineHandler } from '../handler.js';
+import { refuse } from '../results.js';
 import { isChoosableStatus } from '../validate.js';
 
 export const changeStatus = defineHandler({
@@ -9,7 +9,7 @@ export const changeStatus = defineHandler({
   requiresLogin: true,
   handle(request, connection, hub) {
     if (!isChoosableStatus(request.Status)) {
-      refuse(connection, MessageId.ChangeStatusRequest, 'BAD_STATUS', `status ${request.Status} is not one of 1-5 (use logout to go offline)`);
+      refuse(connection, MessageId.ChangeStatusRequest, { kind: 'BAD_STATUS', reason: `status ${request.Status} is not one of 1-5 (use logout to go offline)` });
       return;
     }
     const userId = connection.userId!;

@@ -3,14 +3,14 @@
 import { MessageId, ResultCode, UserStatus, type ResultCodeValue } from '../../../proto/index.js';
 import { verifyPassword } from '../../auth/password.js';
 import { defineHandler } from '../handler.js';
-import { SUCCESS, replyFailure } from '../results.js';
+import { SUCCESS, refuse } from '../results.js';
 import { isChoosableStatus } from '../validate.js';
 
 export const login = defineHandler({
   id: MessageId.LoginRequest,
   requiresLogin: false,
   async handle(request, connection, hub) {
-    const reply = (code: ResultCodeValue, msg: string) => replyFailure(connection, MessageId.LoginResponse, code, msg);
+    const reply = (code: ResultCodeValue, reason: string) => refuse(connection, MessageId.LoginRequest, { code, reason });
     if (connection.userId !== null) {
       reply(ResultCode.RepeatLogin, `this connection is already logged in as ${connection.userId}`);
       return;
@@ -31,10 +31,7 @@ export const login = defineHandler({
     }
     if (connection.peer.closing) return;
     const status = isChoosableStatus(request.Status) ? request.Status : UserStatus.Online;
-    connection.userId = user.userId;
-    connection.status = status;
-    hub.online.set(user.userId, connection);
-    if (status !== user.status) hub.store.setStatus(user.userId, status);
+    hub.wentOnline(connection, user, status);
     connection.send(MessageId.LoginResponse, { Result: SUCCESS, User: hub.userInfo(user) });
     connection.peer.log.info(`${user.userId} logged in`);
     hub.pushToOnlineFriends(user.userId, MessageId.ChangeStatusNotice, { UserID: user.userId, Status: status });

@@ -3,14 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { MessageId, ResultCode, UserStatus, type ResultCodeValue } from '../../../proto/index.js';
 import { hashPassword } from '../../auth/password.js';
 import { defineHandler } from '../handler.js';
-import { SUCCESS, replyFailure } from '../results.js';
+import { SUCCESS, refuse } from '../results.js';
 import { LIMITS, textProblem, userIdProblem } from '../validate.js';
 
 export const register = defineHandler({
   id: MessageId.RegisterRequest,
   requiresLogin: false,
   async handle(request, connection, hub) {
-    const reply = (code: ResultCodeValue, msg: string) => replyFailure(connection, MessageId.RegisterResponse, code, msg);
+    const reply = (code: ResultCodeValue, reason: string) => refuse(connection, MessageId.RegisterRequest, { code, reason });
     const problem = userIdProblem(request.UserID)
       ?? (request.Password.length === 0 ? 'Password is empty' : null)
       ?? (Buffer.byteLength(request.Password) > LIMITS.passwordBytes ? `Password is longer than ${LIMITS.passwordBytes} bytes` : null)

@@ -1,8 +1,8 @@
 // 11 UpdateUserInfoRequest -> 12 UpdateUserInfoResponse: NickName, Signature and HeadImageUrl of the
 // session user. UserID, CreateTime and Status in the request are ignored [IM-INFO-1].
-import { MessageId, ResultCode } from '../../../proto/index.js';
+import { MessageId } from '../../../proto/index.js';
 import { defineHandler } from '../handler.js';
-import { SUCCESS, replyFailure } from '../results.js';
+import { SUCCESS, refuse } from '../results.js';
 import { LIMITS, textProblem } from '../validate.js';
 
 export const updateUserInfo = defineHandler({
@@ -10,7 +10,7 @@ export const updateUserInfo = defineHandler({
   requiresLogin: true,
   handle(request, connection, hub) {
     if (!request.User) {
-      replyFailure(connection, MessageId.UpdateUserInfoResponse, ResultCode.Failure, 'User (field 2) is missing');
+      refuse(connection, MessageId.UpdateUserInfoRequest, { reason: 'User (field 2) is missing' });
       return;
     }
     const profile = {
@@ -22,7 +22,7 @@ export const updateUserInfo = defineHandler({
       ?? textProblem('Signature', profile.signature, LIMITS.signatureChars)
       ?? textProblem('HeadImageUrl', profile.headImageUrl, LIMITS.headImageUrlChars);
     if (problem) {
-      replyFailure(connection, MessageId.UpdateUserInfoResponse, ResultCode.Failure, problem);
+      refuse(connection, MessageId.UpdateUserInfoRequest, { reason: problem });
       return;
     }
     hub.store.updateProfile(connection.userId!, profile);

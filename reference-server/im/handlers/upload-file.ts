@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { MessageId, ResultCode } from '../../../proto/index.js';
 import { defineHandler } from '../handler.js';
-import { SUCCESS, replyFailure } from '../results.js';
+import { SUCCESS, refuse } from '../results.js';
 import { displayFileName } from '../validate.js';
 
 /** Keeps a short, plain extension so downloads open with the right program; anything else is dropped. */
@@ -18,7 +18,7 @@ export const uploadFile = defineHandler({
   async handle(request, connection, hub) {
     const owner = connection.userId!;
     if (request.ToUserID !== '' && !hub.store.getUser(request.ToUserID)) {
-      replyFailure(connection, MessageId.UploadFileResponse, ResultCode.UserNotExists, `no user ${JSON.stringify(request.ToUserID)}`);
+      refuse(connection, MessageId.UploadFileRequest, { code: ResultCode.UserNotExists, reason: `no user ${JSON.stringify(request.ToUserID)}` });
       return;
     }
     const fileName = displayFileName(request.fileName);

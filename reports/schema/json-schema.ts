@@ -1,0 +1,13 @@
+// The JSON Schema of each result kind, generated from its zod schema [D-RESULT]: what tools outside
+// talkbench validate result files against. docs/schema/ holds the committed copies (npm run
+// gen:schema); a test fails when they are not what this generates.
+import { z } from 'zod';
+import { loadResultSchema } from './load-result.js';
+
+/** Where each file goes, from the repository's root, and its text. */
+export function jsonSchemaFiles(): { path: string; text: string }[] {
+  // `input`: what a file may hold. A reader takes fields it does not know and drops them, so the
+  // schema does not forbid them either.
+  const load = z.toJSONSchema(loadResultSchema, { target: 'draft-2020-12', io: 'input' });
+  return [{ path: 'docs/schema/load.schema.json', text: `${JSON.stringify(load, null, 2)}\n` }];
+}
