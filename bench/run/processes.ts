@@ -17,11 +17,9 @@ import { mergeProcessResults } from './merge.js';
 import { withFailures } from './outcome.js';
 import { PARENT_PID_ENV, type ToChild, type ToParent } from './process-messages.js';
 import type { Failure, LoadResult } from './result.js';
-import { liveView, timelineFrom, unusableResult, type RunHooks } from './run-load.js';
-import { TimeSeriesCollector } from './time-series.js';
+import { timelineFrom, unusableResult, type RunHooks } from './run-load.js';
+import { RunProgress } from './run-progress.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
-import type { Timeline, WorkerStatus } from '../worker/task.js';
-import { intervalErrors } from '../metrics/recorder.js';
 
 const CHILD = new URL('./child-entry.ts', import.meta.url);
 /** Between the last child being ready and the first connection. */
@@ -101,26 +99,16 @@ export function processesFailure(err: unknown): { exitCode: number; message: str
 
 export async function runProcesses(config: LoadConfig, processes: number, hooks: RunHooks): Promise<LoadResult> {
   const workersEach = workersPerProcess(config.workers, processes);
-  const statuses = new Map<number, WorkerStatus>();
-  const series = new TimeSeriesCollector(processes * workersEach, config);
-  let timeline: Timeline | null = null;
-  let errors = 0;
-  let lastSecond: ReturnType<TimeSeriesCollector['add']> = null;
-  let ready = 0;
+  // For the live view only: the result's time series is the children's, merged exactly.
+  const progress = new RunProgress(processes, processes * workersEach, config, hooks.onProgress);
   let interrupted = false;
-  let onAllReady: () => void = () => undefined;
-  const allReady = new Promise<void>((resolve) => { onAllReady = resolve; });
 
   const onMessage = (child: Child, message: ToParent): void => {
     child.lastSaid = { kind: message.kind, atMs: monoMs() };
     if (message.kind === 'ready') {
-      if (++ready === processes) onAllReady();
+      progress.partReady();
     } else if (message.kind === 'progress') {
-      const m = message.message;
-      statuses.set(m.worker, m.status);
-      errors += intervalErrors(m.ops);
-      lastSecond = series.add(m) ?? lastSecond;
-      if (timeline) hooks.onProgress?.(liveView(timeline, [...statuses.values()], lastSecond, errors));
+      progress.progress(message.message);
     } else if (message.kind === 'target-failed') {
       tell(children, { kind: 'stop', reason: `target failed in process ${child.index}: ${message.reason}`, signal: false });
     } else if (message.kind === 'result') {
@@ -150,16 +138,17 @@ export async function runProcesses(config: LoadConfig, processes: number, hooks:
       tell([child], { kind: 'run', config: slice, workerOffset: p * workersEach, version: hooks.version });
     });
     // All ready, or all ended (an unreachable target ends each child before its start gate).
-    await Promise.race([allReady, Promise.all(judged)]);
+    await Promise.race([progress.allReady, Promise.all(judged)]);
     const startMs = monoMs() + START_DELAY_MS;
-    timeline = timelineFrom(config, startMs);
     tell(children, { kind: 'go', startMs });
+    progress.started(timelineFrom(config, startMs));
     await Promise.all(judged);
   } catch (err) {
     killAll();
     throw err;
   } finally {
     finished = true;
+    progress.stop();
     clearTimeout(stopTimer);
     process.off('exit', killAll);
   }

@@ -1,7 +1,7 @@
 // Live progress: on a terminal one line redrawn in place; otherwise a plain line every few seconds
 // (CI logs). Fed by run-load's LiveView a few times a second.
 import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
-import type { LiveView } from './run-load.js';
+import type { LiveView } from './run-progress.js';
 
 const PLAIN_EVERY_MS = 5000;
 

@@ -6,23 +6,13 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LoadConfig } from '../config/load-config.js';
 import { monoMs } from '../engine/clock.js';
-import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerStatus, WorkerTask } from '../worker/task.js';
+import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerTask } from '../worker/task.js';
 import { combineCounts, combineSnapshots } from './combine.js';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { pingPlans, processConnections, processGroups, usersPlans } from './plan.js';
 import { assembleResult, onlyTarget, type Failure, type LoadResult, type SecondSample } from './result.js';
-import { TimeSeriesCollector } from './time-series.js';
+import { RunProgress, type LiveView } from './run-progress.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
-import { intervalErrors } from '../metrics/recorder.js';
-
-export interface LiveView {
-  elapsedMs: number;
-  phase: 'starting' | 'ramp-up' | 'warm-up' | 'measuring' | 'grace';
-  status: WorkerStatus;
-  /** The latest second every worker has reported, of any phase, if any. */
-  lastSecond: SecondSample | null;
-  errors: number;
-}
 
 export interface RunHooks {
   onProgress?(view: LiveView): void;
@@ -81,37 +71,26 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   });
 
   const channels = plans.map(() => new MessageChannel());
-  const series = new TimeSeriesCollector(plans.length, config);
-  const statuses: WorkerStatus[] = plans.map(() => ({ connected: 0, loggedIn: 0, connectFailures: 0 }));
-  let timeline: Timeline | null = null;
-  let lastSecond: SecondSample | null = null;
-  let errors = 0;
+  const progress = new RunProgress(plans.length, plans.length, config, hooks.onProgress);
   let interrupted = false;
   const stopAll = (reason: string): void => {
     const message: StopMessage = { kind: 'stop', reason };
     for (const c of channels) c.port1.postMessage(message);
   };
 
-  let readyCount = 0;
-  let onAllReady: () => void = () => undefined;
-  const allReady = new Promise<void>((resolve) => { onAllReady = resolve; });
-  channels.forEach((channel, w) => {
+  for (const channel of channels) {
     channel.port1.on('message', (message: WorkerMessage) => {
       if (message.kind === 'ready') {
-        if (++readyCount === plans.length) onAllReady();
+        progress.partReady();
       } else if (message.kind === 'progress') {
         hooks.onWorkerProgress?.(message);
-        statuses[w] = message.status;
-        errors += intervalErrors(message.ops);
-        const completed = series.add(message);
-        if (completed) lastSecond = completed;
-        if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors));
+        progress.progress(message);
       } else if (message.kind === 'target-failed') {
         hooks.onTargetFailure?.(message.reason);
         stopAll(`target failed under worker ${message.worker}: ${message.reason}`);
       }
     });
-  });
+  }
 
   void hooks.interrupt?.then((reason) => { interrupted = true; stopAll(reason); });
   void hooks.halt?.then((reason) => stopAll(reason));
@@ -128,21 +107,21 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
 
   let readyTimer: NodeJS.Timeout | undefined;
   await Promise.race([
-    allReady,
+    progress.allReady,
     new Promise((_, reject) => { readyTimer = setTimeout(() => reject(new Error(`workers not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS); }),
   ]);
   clearTimeout(readyTimer);
   const startMs = hooks.startGate ? await hooks.startGate() : monoMs() + START_DELAY_MS;
-  timeline = timelineFrom(config, startMs);
+  const timeline = timelineFrom(config, startMs);
   const go: GoMessage = { kind: 'go', timeline };
   for (const c of channels) c.port1.postMessage(go);
-  const progressTimer = setInterval(() => { if (timeline) hooks.onProgress?.(liveView(timeline, statuses, lastSecond, errors)); }, 250);
+  progress.started(timeline);
 
   let results: WorkerResult[];
   try {
     results = await Promise.all(running);
   } finally {
-    clearInterval(progressTimer);
+    progress.stop();
     for (const c of channels) c.port1.close();
     await pool.destroy();
   }
@@ -155,7 +134,7 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   // The first worker to see a target fail stopped the others: its words say which target and how.
   const targetFailure = results.find((r) => r.targetFailure)?.targetFailure;
   if (targetFailure) failures.push({ code: 'target-failed-mid-run', ...onlyTarget(config), message: targetFailure });
-  return finish(config, hooks, base, results, series.series(), failures, started, measuredMs);
+  return finish(config, hooks, base, results, progress.series(), failures, started, measuredMs);
 }
 
 /** The run's phases from its start on the shared monotonic clock. */
@@ -168,18 +147,6 @@ export function timelineFrom(config: LoadConfig, startMs: number): Timeline {
     measureEndMs: measureStartMs + config.durationMs,
     graceEndMs: measureStartMs + config.durationMs + config.graceMs,
   };
-}
-
-export function liveView(timeline: Timeline, statuses: readonly WorkerStatus[], lastSecond: SecondSample | null, errors: number): LiveView {
-  const now = monoMs();
-  const phase: LiveView['phase'] = now < timeline.startMs ? 'starting'
-    : now < timeline.startMs + timeline.rampUpMs ? 'ramp-up'
-      : now < timeline.measureStartMs ? 'warm-up'
-        : now < timeline.measureEndMs ? 'measuring' : 'grace';
-  const status = statuses.reduce((a, s) => ({
-    connected: a.connected + s.connected, loggedIn: a.loggedIn + s.loggedIn, connectFailures: a.connectFailures + s.connectFailures,
-  }), { connected: 0, loggedIn: 0, connectFailures: 0 });
-  return { elapsedMs: Math.max(0, now - timeline.startMs), phase, status, lastSecond, errors };
 }
 
 /** Why connects failed, for a run in which none succeeded: ` (ECONNREFUSED 20)`. */
