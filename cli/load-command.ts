@@ -86,12 +86,12 @@ async function runLoadCommand(given: Readonly<Record<string, unknown>>): Promise
     if (late.length > 0) result = withLateTargetFailure(result, late);
   }
   display?.end();
-  if (flags.out) {
-    const out = flags.out as string;
+  const out = flags.out;
+  if (out) {
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, JSON.stringify(result, null, 1) + '\n');
   }
   process.stdout.write(formatSummary(result) + '\n');
-  if (flags.out) process.stdout.write(`result written to ${flags.out as string}\n`);
+  if (out) process.stdout.write(`result written to ${out}\n`);
   return result.exitCode;
 }

@@ -2,6 +2,8 @@
 // connections are spread over. The load generator, the conformance suite and the server's options
 // all read targets here [docs/DECISIONS.md D-LAYOUT-REPO].
 
+import { UsageError } from '../util/errors.js';
+
 /** A TCP endpoint. */
 export interface Endpoint {
   host: string;
@@ -12,10 +14,10 @@ export function parseTargets(value: string): Endpoint[] {
   const targets = value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
     const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(part);
     const port = Number(match?.[3]);
-    if (!match || port < 1 || port > 65535) throw new Error(`"${part}" is not a target: use host:port (127.0.0.1:8999), several separated by commas`);
+    if (!match || port < 1 || port > 65535) throw new UsageError(`"${part}" is not a target: use host:port (127.0.0.1:8999), several separated by commas`);
     return { host: match[1] ?? match[2]!, port };
   });
-  if (targets.length === 0) throw new Error('--target needs at least one host:port');
+  if (targets.length === 0) throw new UsageError('--target needs at least one host:port');
   return targets;
 }
 
@@ -39,11 +41,11 @@ export function sourceAddresses(option: string | undefined, targets: readonly En
   if (option !== undefined) {
     if (/^\d+$/.test(option)) {
       const n = Number(option);
-      if (n < 1 || n > 254) throw new Error(`--source-addresses ${option}: give 1 to 254, or a list of addresses`);
+      if (n < 1 || n > 254) throw new UsageError(`--source-addresses ${option}: give 1 to 254, or a list of addresses`);
       return Array.from({ length: n }, (_, i) => `127.0.0.${i + 1}`);
     }
     const list = option.split(',').map((a) => a.trim()).filter(Boolean);
-    if (list.length === 0) throw new Error('--source-addresses: empty list');
+    if (list.length === 0) throw new UsageError('--source-addresses: empty list');
     return list;
   }
   if (!targets.every((t) => isLoopback(t.host)) || connections <= CONNECTIONS_PER_SOURCE) return [];

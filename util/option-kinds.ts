@@ -29,19 +29,6 @@ export function checked<T>(base: ValueKind<T>, check: (value: T) => T): ValueKin
   return { ...base, word: base.word.transform(guarded(check)), file: base.file.transform(guarded(check)) };
 }
 
-/**
- * For validators of other modules that throw a plain Error for a bad value (client/target.ts): that
- * Error becomes a BadValue. A TypeError, RangeError and the like is a bug, and goes through.
- */
-export function plainErrorsAreBadValues<T>(validate: () => T): T {
-  try {
-    return validate();
-  } catch (err) {
-    if (err instanceof Error && Object.getPrototypeOf(err) === Error.prototype) throw new BadValue(err.message);
-    throw err;
-  }
-}
-
 const wordOf = (value: unknown, what: string): string => {
   if (typeof value !== 'string') throw new BadValue(`give ${what}`);
   return value.trim();

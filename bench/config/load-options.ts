@@ -9,17 +9,17 @@ import { DEFAULT_MAX_BODY_BYTES, FRAME_LAYOUTS } from '../../proto/index.js';
 import { parseTargets, type Endpoint } from '../../client/target.js';
 import { formatBytes, formatDuration, parseBytes } from '../../util/units.js';
 import { BadValue, ConfigError, option, resolveOptions, whereOf, type ConfigIssue, type FileData, type ValueKind } from '../../util/option-table.js';
-import { bytes, choice, count, decimal, duration, httpUrl, parsing, plainErrorsAreBadValues, text, toggle } from '../../util/option-kinds.js';
+import { bytes, choice, count, decimal, duration, httpUrl, parsing, text, toggle } from '../../util/option-kinds.js';
 import { parseThreshold, withDefaultThreshold, type Threshold } from '../metrics/thresholds.js';
 import { DEFAULTS, UNANSWERABLE_OPS, defaultWarmupMs, type LoadConfig } from './load-config.js';
 
 const targets: ValueKind<Endpoint[]> = {
   placeholder: '<host:port,...>',
-  word: parsing((v) => plainErrorsAreBadValues(() => parseTargets(typeof v === 'string' ? v : ''))),
+  word: parsing((v) => parseTargets(typeof v === 'string' ? v : '')),
   file: parsing((v) => {
     const list = typeof v === 'string' ? [v] : Array.isArray(v) && v.length > 0 && v.every((t) => typeof t === 'string') ? v : null;
     if (list === null) throw new BadValue('give host:port, or a list of them');
-    return plainErrorsAreBadValues(() => parseTargets(list.join(',')));
+    return parseTargets(list.join(','));
   }),
   format: (list) => list.map((t) => `${t.host}:${t.port}`).join(','),
 };

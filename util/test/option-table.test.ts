@@ -2,8 +2,8 @@
 // where it was, and a bug inside a kind left a bug: it goes through, never a usage error [D-EXIT].
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../errors.js';
-import { BadValue, ConfigError, issueText, option, resolveOptions, type ValueKind } from '../option-table.js';
-import { count, duration, parsing, plainErrorsAreBadValues } from '../option-kinds.js';
+import { ConfigError, issueText, option, resolveOptions, type ValueKind } from '../option-table.js';
+import { count, duration, parsing } from '../option-kinds.js';
 
 const TABLE = {
   users: option({ flag: '--users', file: 'users', kind: count(), default: 100, doc: 'users' }),
@@ -52,10 +52,5 @@ describe('a bug is not a bad value', () => {
   test('what a kind throws that is not a UsageError goes through resolveOptions as it is', () => {
     expect(() => resolveOptions(table, { n: '1' }, null)).toThrow(TypeError);
     expect(() => resolveOptions(table, {}, { source: 'f.yaml', data: { n: 1 } })).toThrow(RangeError);
-  });
-
-  test('plain Errors of other modules’ validators are bad values; their TypeErrors are not', () => {
-    expect(() => plainErrorsAreBadValues(() => { throw new Error('"x" is not a target'); })).toThrow(BadValue);
-    expect(() => plainErrorsAreBadValues(() => { throw new TypeError('undefined is not a function'); })).toThrow(TypeError);
   });
 });
