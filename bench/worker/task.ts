@@ -1,5 +1,5 @@
-// What crosses the thread boundary: plain data only [STYLE 4]. A task in; progress and control
-// messages through a MessagePort; a WorkerResult out, histograms encoded.
+// What crosses the thread boundary: plain data only (structured clone drops classes and functions).
+// A task in; progress and control messages through a MessagePort; a WorkerResult out, histograms encoded.
 import type { MessagePort } from 'node:worker_threads';
 import type { ScenarioTask, Timeline } from '../engine/scenario-context.js';
 import type { PingPlan, UsersPlan } from '../engine/scenario-plan.js';

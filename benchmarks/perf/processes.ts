@@ -1,5 +1,5 @@
-// Child processes for benchmarks: the C anchors (../shared/perf) and the talkbench CLI, each started,
-// read and stopped the way a person would from a shell.
+// Child processes for benchmarks: the C anchors (outside the repository: see ANCHOR) and the
+// talkbench CLI, each started, read and stopped the way a person would from a shell.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, mkdtemp } from 'node:fs/promises';
