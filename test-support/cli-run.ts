@@ -1,7 +1,7 @@
 // Runs the real `talkbench` CLI as a child process, as a user or CI would, and reads its result file.
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
 import { runTalkbench } from './talkbench-cli.js';
 import { countProblems } from '../bench/metrics/count-identity.js';
@@ -10,8 +10,23 @@ import { readLoadResult, type LoadResult } from '../reports/schema/index.js';
 
 export const startCli = (args: readonly string[]) => runTalkbench(args);
 
+/** Folders made by tempFile and not yet removed. */
+const tempDirs = new Set<string>();
+
+/** A path `name` in a fresh temporary folder; removeTempFiles() removes the folder. */
 export async function tempFile(name: string): Promise<string> {
-  return join(await mkdtemp(join(tmpdir(), 'tb-load-')), name);
+  const dir = await mkdtemp(join(tmpdir(), 'tb-load-'));
+  tempDirs.add(dir);
+  return join(dir, name);
+}
+
+/** Removes the folders of the files tempFile made (of `files` only, when given); a file that calls tempFile itself calls this after its tests. */
+export async function removeTempFiles(files?: readonly string[]): Promise<void> {
+  const dirs = files ? files.map((f) => dirname(f)).filter((d) => tempDirs.has(d)) : [...tempDirs];
+  for (const dir of dirs) {
+    tempDirs.delete(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export interface LoadRun {
@@ -28,12 +43,21 @@ export interface LoadRun {
  */
 export async function load(args: readonly string[], during?: (running: () => boolean) => Promise<void>): Promise<LoadRun> {
   const out = await tempFile('result.json');
-  const run = startCli(['load', ...args, '--out', out, '--quiet']);
-  await during?.(() => run.child.exitCode === null && run.child.signalCode === null);
-  const { code, stdout, stderr } = await run.done;
-  const text = await readFile(out, 'utf8').catch(() => {
-    throw new Error(`no result file (exit ${code}):\n${stdout}\n${stderr}`);
-  });
+  let code: number | null;
+  let stdout: string;
+  let stderr: string;
+  let text: string;
+  try {
+    const run = startCli(['load', ...args, '--out', out, '--quiet']);
+    await during?.(() => run.child.exitCode === null && run.child.signalCode === null);
+    ({ code, stdout, stderr } = await run.done);
+    text = await readFile(out, 'utf8').catch(() => {
+      throw new Error(`no result file (exit ${code}):\n${stdout}\n${stderr}`);
+    });
+  } finally {
+    // Read into memory: the file is not needed after, and nothing is left behind in the temporary folder.
+    await removeTempFiles([out]);
+  }
   // Read as any reader reads it: a file the schema refuses fails the test that wrote it.
   const result = readLoadResult(text, out);
   expectCountsAddUp(result, `${stdout}\n${stderr}`);
@@ -61,6 +85,8 @@ export function expectExit(run: Pick<LoadRun, 'code' | 'result' | 'stdout' | 'st
   // Exit 99 is the one lower-ranked outcome these tests expect; its failures are thresholds crossed.
   const others = run.result.failures.filter((f) => f.code !== 'overloaded' && !(expected === 99 && f.code === 'threshold-crossed'));
   expect(others, output).toEqual([]);
+  // Said, so that a machine too busy for these tests shows in their output.
+  console.warn(`exit 5 accepted for an expected ${expected}: ${run.result.reasons.join('; ')}`);
 }
 
 /** The run passed, or was judged generator-overloaded and nothing else (see expectExit). */

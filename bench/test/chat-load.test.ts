@@ -1,16 +1,14 @@
 // The CHAT/1.0 user scenario (`load --protocol chat`) against the real reference server, run through
 // the real CLI as a child process: small runs whose delivery accounting is exact, thresholds on its
 // metrics, and a target that goes away mid-run. Nothing here asserts on wall-clock speed.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { initHistograms } from '../../reports/schema/histogram.js';
 import { expectExit, histogramCount, load, type LoadRun } from '../../test-support/cli-run.js';
+import { keeper } from '../../test-support/cleanup.js';
 
-let server: TestServer | null = null;
-afterEach(async () => {
-  await server?.close();
-  server = null;
-});
+// The tests run concurrently, each against a server of its own (closed when it ends, unless the test
+// closed it itself): they mostly wait on the generator's timers, and none shares anything with another.
 
 type Run = LoadRun;
 
@@ -21,9 +19,9 @@ const loadChat = (args: readonly string[], during?: (running: () => boolean) => 
 const target = (s: TestServer): string[] => ['--target', `127.0.0.1:${s.chatPort}`];
 
 describe('CHAT/1.0 users against the reference server', () => {
-  test('20 users: every SEND and BROADCAST delivered exactly once, counters and histograms agree', async () => {
+  test.concurrent('20 users: every SEND and BROADCAST delivered exactly once, counters and histograms agree', async (ctx) => {
     await initHistograms();
-    server = await startTestServer({ logLevel: 'debug' });
+    const server = keeper(ctx)(await startTestServer({ logLevel: 'debug' }));
     const run = await loadChat([
       ...target(server), '--users', '20', '--duration', '3s', '--chat-rate', '2', '--broadcast-rate', '1', '--grace', '1s',
       '--workers', '2', '--seed', 'chat-exact', '--threshold', 'send.lost==0', '--threshold', 'send.e2e.p99<60s',
@@ -64,8 +62,8 @@ describe('CHAT/1.0 users against the reference server', () => {
     expect(server.logs.filter((l) => /closing: \S+ logged out/.test(l))).toHaveLength(20);
   });
 
-  test('a crossed threshold on a CHAT/1.0 metric exits 99', async () => {
-    server = await startTestServer({ logLevel: 'warn' });
+  test.concurrent('a crossed threshold on a CHAT/1.0 metric exits 99', async (ctx) => {
+    const server = keeper(ctx)(await startTestServer({ logLevel: 'warn' }));
     const run = await loadChat([
       ...target(server), '--users', '10', '--duration', '1s', '--chat-rate', '2', '--broadcast-rate', '2', '--grace', '500ms', '--seed', 'chat-th',
       '--threshold', 'send.e2e.ok>1000000', '--threshold', 'broadcast.lost==0',
@@ -76,24 +74,28 @@ describe('CHAT/1.0 users against the reference server', () => {
     expect(result.thresholds[2]).toMatchObject({ actual: 0, passed: true });
   });
 
-  test('a target that goes away mid-run is reported (exit 4), not hung on', async () => {
-    server = await startTestServer({ logLevel: 'info' });
-    const chatServer = server;
-    const { code, result, stdout, stderr } = await loadChat(
-      [...target(server), '--users', '10', '--duration', '60s', '--chat-rate', '1', '--timeout', '1s', '--seed', 'chat-gone'],
-      async (loading) => {
-        // Every user logged in, and the run in its steady state (or over already: the checks below say why).
-        const deadline = Date.now() + 15_000;
-        while (loading() && Date.now() < deadline && chatServer.logs.filter((l) => /logged in as/.test(l)).length < 10) await new Promise((r) => setTimeout(r, 20));
-        await new Promise((r) => setTimeout(r, 500));
-        await chatServer.close();
-        server = null;
-      },
-    );
-    expect(code, `${stdout}\n${stderr}`).toBe(4);
-    expect(result.status).toBe('target-failed');
-    expect(result.reasons.join()).toMatch(/every connection to 127\.0\.0\.1:\d+ lost/);
-    expect(result.ops.login?.ok).toBe(10);
-    expect(result.measuredMs).toBeLessThan(60_000);
+  test.concurrent('a target that goes away mid-run is reported (exit 4), not hung on', async () => {
+    const chatServer = await startTestServer({ logLevel: 'info' });
+    let closed = false;
+    try {
+      const { code, result, stdout, stderr } = await loadChat(
+        [...target(chatServer), '--users', '10', '--duration', '60s', '--chat-rate', '1', '--timeout', '1s', '--seed', 'chat-gone'],
+        async (loading) => {
+          // Every user logged in, and the run in its steady state (or over already: the checks below say why).
+          const deadline = Date.now() + 15_000;
+          while (loading() && Date.now() < deadline && chatServer.logs.filter((l) => /logged in as/.test(l)).length < 10) await new Promise((r) => setTimeout(r, 20));
+          await new Promise((r) => setTimeout(r, 500));
+          closed = true;
+          await chatServer.close();
+        },
+      );
+      expect(code, `${stdout}\n${stderr}`).toBe(4);
+      expect(result.status).toBe('target-failed');
+      expect(result.reasons.join()).toMatch(/every connection to 127\.0\.0\.1:\d+ lost/);
+      expect(result.ops.login?.ok).toBe(10);
+      expect(result.measuredMs).toBeLessThan(60_000);
+    } finally {
+      if (!closed) await chatServer.close();
+    }
   });
 });

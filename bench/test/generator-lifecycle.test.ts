@@ -6,20 +6,22 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test, type TestContext } from 'vitest';
 import { FAULT_ENV } from '../run/process-messages.js';
 import type { LoadResult } from '../run/result.js';
-import { startTestServer, type TestServer } from '../../test-support/test-server.js';
+import { startTestServer } from '../../test-support/test-server.js';
 import { TSX_EXEC_ARGV } from '../run/tsx-loader.js';
-import { startCli, tempFile } from '../../test-support/cli-run.js';
+import { removeTempFiles, startCli, tempFile } from '../../test-support/cli-run.js';
+import { keeper } from '../../test-support/cleanup.js';
 
-let server: TestServer | null = null;
-const started: ChildProcess[] = [];
-afterEach(async () => {
-  for (const c of started.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  await server?.close();
-  server = null;
-});
+// The tests of each describe run concurrently: each has its own server, processes and result file,
+// killed, closed and removed when it ends.
+
+/** `child`, SIGKILLed when the test ends if it is still running. */
+function started(ctx: TestContext, child: ChildProcess): ChildProcess {
+  ctx.onTestFinished(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+  return child;
+}
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, ...]; null once the process is gone. */
 function statFields(pid: number | string): string[] | null {
@@ -66,49 +68,55 @@ async function allEnd(pids: readonly number[], timeoutMs: number): Promise<numbe
 }
 
 /**
- * A two-process run against the reference server, with a test hook for the children (FAULT_ENV) if
- * given; resolves with its generator children once they are forked, or (`running`) once the run has
- * started: the first progress line, so no --quiet.
+ * A two-process run against a reference server of its own, with a test hook for the children
+ * (FAULT_ENV) if given; resolves with its generator children once they are forked, or (`running`)
+ * once the run is under way: its first progress line (so no --quiet) and every user logged in at the
+ * server (the plain progress line of a run without a terminal comes every 5 s, and its first may be
+ * the 'starting' one).
  */
-async function startRun(extra: readonly string[], fault?: string, until: 'forked' | 'running' = 'running') {
-  server ??= await startTestServer({ logLevel: 'warn' });
+async function startRun(ctx: TestContext, extra: readonly string[], fault?: string, until: 'forked' | 'running' = 'running') {
+  const server = keeper(ctx)(await startTestServer({ logLevel: 'info' }));
   const out = await tempFile('result.json');
+  ctx.onTestFinished(() => removeTempFiles([out]));
+  // Set and cleared around the spawn, with no await between: a concurrent test's run never sees it.
   if (fault) process.env[FAULT_ENV] = fault;
   const run = startCli(['load', '--target', `127.0.0.1:${server.imPort}`, '--users', '20', '--processes', '2', '--workers', '2',
     '--heartbeat-interval', '500ms', '--out', out, ...extra]);
   delete process.env[FAULT_ENV];
-  started.push(run.child);
+  started(ctx, run.child);
   let stderr = '';
   run.child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
   const children = await waitFor('two generator processes', () => {
     const found = generatorChildren(run.child.pid!);
     return found.length === 2 && found;
   }, 20_000);
-  if (until === 'running') await waitFor('the first progress line', () => /\d+s (ramp-up|warm-up|measuring|grace)/.test(stderr), 25_000);
+  if (until === 'running') {
+    await waitFor('the first progress line', () => /\d+s (starting|ramp-up|warm-up|measuring|grace)/.test(stderr), 25_000);
+    await waitFor('the 20 users logged in', () => server.logs.filter((l) => / logged in$/.test(l)).length >= 20, 25_000);
+  }
   expect(generatorChildren(run.child.pid!).sort()).toEqual([...children].sort());
   return { run, out, children, stderr: () => stderr };
 }
 
 describe('generator processes never outlive their parent', () => {
-  test('the parent SIGKILLed mid-run: no generator process is alive a few seconds later', async () => {
-    const { run, children } = await startRun(['--duration', '60s']);
+  test.concurrent('the parent SIGKILLed mid-run: no generator process is alive a few seconds later', async (ctx) => {
+    const { run, children } = await startRun(ctx, ['--duration', '60s']);
     run.child.kill('SIGKILL');
     const ms = await allEnd(children, 5000);
     console.log(`generator processes ended ${ms} ms after their parent was SIGKILLed`);
     expect((await run.done).code).toBeNull();
   }, 40_000);
 
-  test('the parent SIGKILLed while its children start up: none is alive a few seconds later', async () => {
-    const { run, children } = await startRun(['--duration', '60s'], undefined, 'forked');
+  test.concurrent('the parent SIGKILLed while its children start up: none is alive a few seconds later', async (ctx) => {
+    const { run, children } = await startRun(ctx, ['--duration', '60s'], undefined, 'forked');
     run.child.kill('SIGKILL');
     const ms = await allEnd(children, 5000);
     console.log(`generator processes ended ${ms} ms after their parent was SIGKILLed in their start-up`);
   }, 40_000);
 
-  test('a child started without a parent (no IPC channel) exits at once', async () => {
+  test.concurrent('a child started without a parent (no IPC channel) exits at once', async (ctx) => {
     const entry = fileURLToPath(new URL('../run/child-entry.ts', import.meta.url));
-    const child = spawn(process.execPath, [...TSX_EXEC_ARGV, entry], { stdio: 'ignore' });
-    started.push(child);
+    const child = started(ctx, spawn(process.execPath, [...TSX_EXEC_ARGV, entry], { stdio: 'ignore' }));
     const start = Date.now();
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     console.log(`an orphan child exited ${code} in ${Date.now() - start} ms`);
@@ -117,8 +125,8 @@ describe('generator processes never outlive their parent', () => {
 });
 
 describe('a generator process that ends without its result', () => {
-  test('a child sent SIGTERM ends at once; the parent exits 70 naming it, and kills the other', async () => {
-    const { run, children } = await startRun(['--duration', '60s']);
+  test.concurrent('a child sent SIGTERM ends at once; the parent exits 70 naming it, and kills the other', async (ctx) => {
+    const { run, children } = await startRun(ctx, ['--duration', '60s']);
     const victim = children[0]!;
     process.kill(victim, 'SIGTERM');
     console.log(`the SIGTERMed child ended in ${await allEnd([victim], 5000)} ms`);
@@ -129,8 +137,8 @@ describe('a generator process that ends without its result', () => {
     await allEnd(children, 5000);
   }, 60_000);
 
-  test('a lost result (test hook: exit before sending) exits 70 naming the process and what it last said', async () => {
-    const { run, children } = await startRun(['--duration', '1s', '--grace', '500ms'], '2:exit-before-result', 'forked');
+  test.concurrent('a lost result (test hook: exit before sending) exits 70 naming the process and what it last said', async (ctx) => {
+    const { run, children } = await startRun(ctx, ['--duration', '1s', '--grace', '500ms'], '2:exit-before-result', 'forked');
     const { code, stderr } = await run.done;
     expect(code, stderr).toBe(70);
     expect(stderr).toMatch(/generator process 2 of 2 \(pid \d+\) ended without its result: exited with code 0; the last it said over IPC was "(progress|ready|target-failed)", [\d.]+ s before it ended; it wrote nothing on stderr/);
@@ -138,8 +146,8 @@ describe('a generator process that ends without its result', () => {
     await allEnd(children, 5000);
   }, 60_000);
 
-  test('the parent interrupted: a child that does not report in time is killed, and the rest is written (exit 130)', async () => {
-    const { run, out, children } = await startRun(['--duration', '60s', '--grace', '500ms', '--timeout', '1s'], '2:ignore-stop');
+  test.concurrent('the parent interrupted: a child that does not report in time is killed, and the rest is written (exit 130)', async (ctx) => {
+    const { run, out, children } = await startRun(ctx, ['--duration', '60s', '--grace', '500ms', '--timeout', '1s'], '2:ignore-stop');
     run.child.kill('SIGTERM');
     const start = Date.now();
     const { code, stderr } = await run.done;

@@ -3,18 +3,19 @@
 // accepts and closes at once. Each is counted where the summary shows it, and fails the run.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startTestServer } from '../../test-support/test-server.js';
 import { listenOnLoopback } from '../../test-support/doubles/listen.js';
 import { startOriginalImServer } from '../../test-support/doubles/original-im-server.js';
 import { expectExit, load } from '../../test-support/cli-run.js';
+import { keeper } from '../../test-support/cleanup.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });
-const keep = <T extends { close(): Promise<void> }>(thing: T): T => { closers.push(() => thing.close()); return thing; };
+// The tests of each describe run concurrently, each with servers of its own (closed when it ends):
+// they mostly wait on the generator's timers, and none shares anything with another.
+type Keep = ReturnType<typeof keeper>;
 
 /** An HTTP server answering every GET with `body(path)`; its port. */
-async function httpServer(body: (path: string) => Buffer | null): Promise<number> {
+async function httpServer(keep: Keep, body: (path: string) => Buffer | null): Promise<number> {
   const server: Server = createHttpServer((req, res) => {
     const bytes = body(req.url ?? '');
     if (bytes === null) { res.writeHead(404).end(); return; }
@@ -26,10 +27,11 @@ async function httpServer(body: (path: string) => Buffer | null): Promise<number
 }
 
 describe('file traffic', () => {
-  test('--http: downloads go to another base with the same path; one serving other bytes is caught as corrupted', async () => {
+  test.concurrent('--http: downloads go to another base with the same path; one serving other bytes is caught as corrupted', async (ctx) => {
+    const keep = keeper(ctx);
     const server = keep(await startTestServer({ logLevel: 'warn' }));
     // --http sends every download to another base with the same path: here one serving other bytes.
-    const corrupt = await httpServer((path) => (path.startsWith('/res/files/') ? Buffer.from('not the bytes that were uploaded') : null));
+    const corrupt = await httpServer(keep, (path) => (path.startsWith('/res/files/') ? Buffer.from('not the bytes that were uploaded') : null));
     const run = await load(['--target', `127.0.0.1:${server.imPort}`, '--users', '6', '--group-size', '3', '--duration', '2s', '--chat-rate', '0',
       '--upload-rate', '1', '--upload-size', '500', '--file-list-interval', '200ms', '--http', `http://127.0.0.1:${corrupt}`, '--grace', '1500ms', '--seed', 'corrupt']);
     expectExit(run, 99);
@@ -41,7 +43,8 @@ describe('file traffic', () => {
     expect(run.stdout).toMatch(/file: delivered 0, lost 0, duplicated 0, reordered 0, corrupted [1-9]/);
   });
 
-  test('downloads from the server\'s own URLs: every file delivered, download and file.e2e timed, throughput reported', async () => {
+  test.concurrent('downloads from the server\'s own URLs: every file delivered, download and file.e2e timed, throughput reported', async (ctx) => {
+    const keep = keeper(ctx);
     const server = keep(await startTestServer({ logLevel: 'warn' }));
     const run = await load(['--target', `127.0.0.1:${server.imPort}`, '--users', '6', '--group-size', '3', '--duration', '2s', '--chat-rate', '0',
       '--upload-rate', '1', '--upload-size', '1000-5000', '--file-list-interval', '200ms', '--grace', '1500ms', '--seed', 'files']);
@@ -56,9 +59,10 @@ describe('file traffic', () => {
     expect(run.result.metrics['file.e2e.p50']!).toBeGreaterThanOrEqual(run.result.metrics['download.p50']!);
   });
 
-  test('a download server that refuses: failed downloads by HTTP status, the files lost', async () => {
+  test.concurrent('a download server that refuses: failed downloads by HTTP status, the files lost', async (ctx) => {
+    const keep = keeper(ctx);
     const server = keep(await startTestServer({ logLevel: 'warn' }));
-    const missing = await httpServer(() => null);
+    const missing = await httpServer(keep, () => null);
     const run = await load(['--target', `127.0.0.1:${server.imPort}`, '--users', '4', '--group-size', '2', '--duration', '2s', '--chat-rate', '0',
       '--upload-rate', '1', '--upload-size', '300', '--file-list-interval', '200ms', '--http', `http://127.0.0.1:${missing}/`, '--grace', '1s', '--seed', 'http-404']);
     expectExit(run, 99);
@@ -71,7 +75,7 @@ describe('file traffic', () => {
  * A CHAT/1.0 proxy that forwards both ways and adds a malformed line after every line the server
  * sends: what a server with a buggy writer would put on the wire.
  */
-async function lineSpoilingProxy(port: number): Promise<number> {
+async function lineSpoilingProxy(keep: Keep, port: number): Promise<number> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect({ host: '127.0.0.1', port });
@@ -87,9 +91,10 @@ async function lineSpoilingProxy(port: number): Promise<number> {
 }
 
 describe('what a server sends that nobody asked for', () => {
-  test('CHAT/1.0 lines that do not parse are counted by kind, shown, and fail the run', async () => {
+  test.concurrent('CHAT/1.0 lines that do not parse are counted by kind, shown, and fail the run', async (ctx) => {
+    const keep = keeper(ctx);
     const server = keep(await startTestServer({ logLevel: 'warn' }));
-    const port = await lineSpoilingProxy(server.chatPort);
+    const port = await lineSpoilingProxy(keep, server.chatPort);
     const run = await load(['--protocol', 'chat', '--target', `127.0.0.1:${port}`, '--users', '6', '--duration', '2s', '--chat-rate', '1',
       '--grace', '500ms', '--seed', 'bad-lines']);
     expectExit(run, 99);
@@ -99,7 +104,8 @@ describe('what a server sends that nobody asked for', () => {
     expect(run.stdout).toMatch(/bad lines from the server: INVALID_MESSAGE \d+/);
   });
 
-  test('connections the server accepts and closes at once are failed connects, not ok ones', async () => {
+  test.concurrent('connections the server accepts and closes at once are failed connects, not ok ones', async (ctx) => {
+    const keep = keeper(ctx);
     // The original past its MaxConn: the preflight's connection and two users get in, the rest are closed at once.
     const original = keep(await startOriginalImServer({ maxConn: 3, deadlockOnDisconnect: true }));
     const run = await load(['--target', `127.0.0.1:${original.port}`, '--users', '6', '--group-size', '2', '--duration', '1s',

@@ -2,29 +2,37 @@
 // in both directions (a real network cuts streams anywhere), a server that accepts and answers
 // nothing, one that stops answering mid-run, and two targets of which one dies. Exact counts where
 // the run is healthy; a failing verdict, with its reason, where it is not [D-VERDICT] [D-EXIT].
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { keeper, until } from '../../test-support/cleanup.js';
 import { startTestServer, type TestServer } from '../../test-support/test-server.js';
 import { startResegmentingProxy, type ResegmentingProxy } from '../../test-support/doubles/resegmenting-proxy.js';
 import { startSilentServer } from '../../test-support/doubles/silent-server.js';
-import { startFreezingProxy } from '../../test-support/doubles/freezing-proxy.js';
+import { startFreezingProxy, type FreezingProxy } from '../../test-support/doubles/freezing-proxy.js';
 import { expectExit, load } from '../../test-support/cli-run.js';
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => { for (const close of closers.splice(0).reverse()) await close(); });
-const keep = <T extends { close(): Promise<void> }>(thing: T): T => { closers.push(() => thing.close()); return thing; };
+// The tests of each describe run concurrently, each with servers and doubles of its own (closed when
+// it ends): they mostly wait on the generator's timers, and none shares anything with another.
+type Keep = ReturnType<typeof keeper>;
 
-async function reference(): Promise<TestServer> {
+async function reference(keep: Keep): Promise<TestServer> {
   return keep(await startTestServer({ logLevel: 'warn' }));
 }
 
-async function proxy(port: number, mode: 'random' | 'one-byte', seed = 7): Promise<ResegmentingProxy> {
+async function proxy(keep: Keep, port: number, mode: 'random' | 'one-byte', seed = 7): Promise<ResegmentingProxy> {
   return keep(await startResegmentingProxy({ target: { host: '127.0.0.1', port }, mode, maxPiece: 13, seed }));
 }
 
+/** Resolves once the run is under way against `proxy`: a user's connection after the preflight's, then a second of its traffic. */
+async function underWay(proxy: FreezingProxy, running: () => boolean): Promise<void> {
+  await until('a user connected through the freezing proxy', () => proxy.connections >= 2 || !running(), 20_000);
+  await new Promise((r) => setTimeout(r, 1000));
+}
+
 describe('frames and lines cut into small pieces in both directions', () => {
-  test('IM users through random pieces: every login, reply, chat, notice and file counted exactly', async () => {
-    const server = await reference();
-    const p = await proxy(server.imPort, 'random');
+  test.concurrent('IM users through random pieces: every login, reply, chat, notice and file counted exactly', async (ctx) => {
+    const keep = keeper(ctx);
+    const server = await reference(keep);
+    const p = await proxy(keep, server.imPort, 'random');
     const run = await load([
       '--target', `127.0.0.1:${p.port}`, '--users', '20', '--duration', '3s', '--chat-rate', '1', '--status-rate', '0.3',
       '--upload-rate', '0.3', '--upload-size', '200-3000', '--heartbeat-interval', '500ms', '--grace', '2s', '--timeout', '10s', '--seed', 'cut-im',
@@ -41,9 +49,10 @@ describe('frames and lines cut into small pieces in both directions', () => {
     expect(p.stats.targetToClient.pieces).toBeGreaterThan(1000);
   });
 
-  test('IM users one byte at a time, small payloads and a long timeout', async () => {
-    const server = await reference();
-    const p = await proxy(server.imPort, 'one-byte');
+  test.concurrent('IM users one byte at a time, small payloads and a long timeout', async (ctx) => {
+    const keep = keeper(ctx);
+    const server = await reference(keep);
+    const p = await proxy(keep, server.imPort, 'one-byte');
     const run = await load([
       '--target', `127.0.0.1:${p.port}`, '--users', '6', '--group-size', '3', '--duration', '2s', '--chat-rate', '1', '--chat-size', '40',
       '--heartbeat-interval', '1s', '--status-rate', '0', '--grace', '3s', '--timeout', '20s', '--seed', 'one-byte',
@@ -56,9 +65,10 @@ describe('frames and lines cut into small pieces in both directions', () => {
     expect(p.stats.targetToClient.pieces).toBe(p.stats.targetToClient.bytes);
   });
 
-  test('CHAT/1.0 users through random pieces: every SEND and BROADCAST delivered once', async () => {
-    const server = await reference();
-    const p = await proxy(server.chatPort, 'random', 11);
+  test.concurrent('CHAT/1.0 users through random pieces: every SEND and BROADCAST delivered once', async (ctx) => {
+    const keep = keeper(ctx);
+    const server = await reference(keep);
+    const p = await proxy(keep, server.chatPort, 'random', 11);
     const run = await load([
       '--protocol', 'chat', '--target', `127.0.0.1:${p.port}`, '--users', '12', '--duration', '3s', '--chat-rate', '1', '--broadcast-rate', '0.5',
       '--grace', '2s', '--timeout', '10s', '--seed', 'cut-chat',
@@ -73,11 +83,11 @@ describe('frames and lines cut into small pieces in both directions', () => {
 });
 
 describe('a server that answers nothing', () => {
-  test.each([
+  test.concurrent.for([
     ['IM users', ['--users', '10']],
     ['ping, closed model', ['--scenario', 'ping', '--users', '5', '--inflight', '1']],
-  ])('%s: exit 3 before the measured time, saying so', async (_what, args) => {
-    const silent = keep(await startSilentServer());
+  ] as const)('%s: exit 3 before the measured time, saying so', async ([, args], ctx) => {
+    const silent = keeper(ctx)(await startSilentServer());
     const { code, result, stdout } = await load(['--target', `127.0.0.1:${silent.port}`, ...args, '--duration', '2s', '--timeout', '1s']);
     expect(code, stdout).toBe(3);
     expect(result.status).toBe('unreachable');
@@ -88,22 +98,22 @@ describe('a server that answers nothing', () => {
     expect(stdout).not.toMatch(/operation +sent/);
   });
 
-  test('a server that accepts and closes every connection at once: exit 3', async () => {
-    const closing = keep(await startSilentServer({ closeAtOnce: true }));
+  test.concurrent('a server that accepts and closes every connection at once: exit 3', async (ctx) => {
+    const closing = keeper(ctx)(await startSilentServer({ closeAtOnce: true }));
     const { code, result } = await load(['--target', `127.0.0.1:${closing.port}`, '--users', '5', '--duration', '1s', '--timeout', '1s']);
     expect(code).toBe(3);
     expect(result.reasons.join()).toMatch(/closed the connection without answering/);
   });
 
-  test('--protocol im pointed at a CHAT/1.0 port: exit 3 naming the protocol it speaks', async () => {
-    const server = await reference();
+  test.concurrent('--protocol im pointed at a CHAT/1.0 port: exit 3 naming the protocol it speaks', async (ctx) => {
+    const server = await reference(keeper(ctx));
     const { code, result } = await load(['--target', `127.0.0.1:${server.chatPort}`, '--users', '5', '--duration', '1s', '--timeout', '1s']);
     expect(code).toBe(3);
     expect(result.reasons.join()).toMatch(/it speaks CHAT\/1\.0: use --protocol chat/);
   });
 
-  test('--layout be against an le server: exit 3 naming the layout it answers', async () => {
-    const server = await reference();
+  test.concurrent('--layout be against an le server: exit 3 naming the layout it answers', async (ctx) => {
+    const server = await reference(keeper(ctx));
     const { code, result } = await load(['--target', `127.0.0.1:${server.imPort}`, '--layout', 'be', '--users', '5', '--duration', '1s', '--timeout', '1s']);
     expect(code).toBe(3);
     expect(result.reasons.join()).toMatch(/it answers IM frames of the le layout: use --layout le/);
@@ -111,60 +121,67 @@ describe('a server that answers nothing', () => {
 });
 
 describe('a target that stops answering mid-run', () => {
-  test.each([
+  // First: the longest, so the limit on concurrent tests (maxConcurrency) never holds it back.
+  test.concurrent('a target that dies after the measured time is found by the final probe: exit 4', async (ctx) => {
+    const keep = keeper(ctx);
+    const server = await reference(keep);
+    const frozen = keep(await startFreezingProxy({ host: '127.0.0.1', port: server.imPort }));
+    // Frozen in the grace window: no request of the run is waiting then (heartbeats every 10 s). The
+    // users connect as the measured second starts; the freeze comes 2 s later, 1 s into the 3 s grace.
+    const run = await load(['--target', `127.0.0.1:${frozen.port}`, '--users', '5', '--duration', '1s', '--grace', '3s', '--timeout', '1s',
+      '--chat-rate', '0', '--status-rate', '0', '--seed', 'late-death'],
+    async (running) => {
+      await until('a user connected through the freezing proxy', () => frozen.connections >= 2 || !running(), 20_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      frozen.freeze();
+    });
+    expect(run.code, run.stdout).toBe(4);
+    expect(run.result.reasons.join()).toMatch(/after the measured time \(final probe\)/);
+  });
+
+  test.concurrent.for([
     ['IM users', ['--users', '10', '--heartbeat-interval', '200ms']],
     ['CHAT/1.0 users', ['--protocol', 'chat', '--users', '10', '--chat-rate', '5']],
     ['ping, open model', ['--scenario', 'ping', '--users', '5', '--rate', '200', '--warmup', '0s']],
     ['ping, closed model', ['--scenario', 'ping', '--users', '5', '--inflight', '1', '--warmup', '0s']],
-  ])('%s: exit 4 within the timeout and a second, whatever the sweep did first', async (_what, args) => {
-    const server = await reference();
-    const chat = args.includes('chat');
+  ] as const)('%s: exit 4 within the timeout and a second, whatever the sweep did first', async ([, args], ctx) => {
+    const keep = keeper(ctx);
+    const server = await reference(keep);
+    const chat = (args as readonly string[]).includes('chat');
     const frozen = keep(await startFreezingProxy({ host: '127.0.0.1', port: chat ? server.chatPort : server.imPort }));
+    const startedAt = Date.now();
     let frozeAt = 0;
     const run = await load(['--target', `127.0.0.1:${frozen.port}`, ...args, '--duration', '60s', '--timeout', '1s', '--grace', '200ms', '--seed', `freeze-${args.join('')}`],
       async (running) => {
-        await new Promise((r) => setTimeout(r, 3000));
+        await underWay(frozen, running);
         if (running()) { frozen.freeze(); frozeAt = Date.now(); }
       });
     expect(frozeAt, run.stdout).toBeGreaterThan(0);
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(4);
     expect(run.result.reasons.join()).toMatch(new RegExp(`127\\.0\\.0\\.1:${frozen.port} stopped answering`));
-    // Detected within timeout + 1 s (checked with a generous margin: a loaded machine is slow to exit).
-    expect(run.result.measuredMs).toBeLessThan(3000 + 1000 + 1000 + 10_000);
+    // Detected within timeout + 1 s of the freeze (checked with a generous margin: a loaded machine is slow to exit).
+    expect(run.result.measuredMs).toBeLessThan((frozeAt - startedAt) + 1000 + 1000 + 10_000);
   });
 
-  test('two targets, one of which dies: found, and named', async () => {
-    const a = await reference();
-    const b = keep(await startFreezingProxy({ host: '127.0.0.1', port: (await reference()).imPort }));
+  test.concurrent('two targets, one of which dies: found, and named', async (ctx) => {
+    const keep = keeper(ctx);
+    const a = await reference(keep);
+    const b = keep(await startFreezingProxy({ host: '127.0.0.1', port: (await reference(keep)).imPort }));
     const run = await load(['--target', `127.0.0.1:${a.imPort},127.0.0.1:${b.port}`, '--users', '20', '--heartbeat-interval', '200ms',
       '--duration', '60s', '--timeout', '1s', '--grace', '200ms', '--seed', 'two-targets'],
     async (running) => {
-      await new Promise((r) => setTimeout(r, 3000));
+      await underWay(b, running);
       if (running()) b.freeze();
     });
     expect(run.code, run.stdout).toBe(4);
     expect(run.result.reasons.join()).toMatch(new RegExp(`127\\.0\\.0\\.1:${b.port} stopped answering`));
     expect(run.result.reasons.join()).not.toMatch(new RegExp(`127\\.0\\.0\\.1:${a.imPort} stopped`));
   });
-
-  test('a target that dies after the measured time is found by the final probe: exit 4', async () => {
-    const server = await reference();
-    const frozen = keep(await startFreezingProxy({ host: '127.0.0.1', port: server.imPort }));
-    // Frozen in the grace window: no request of the run is waiting then (heartbeats every 10 s).
-    const run = await load(['--target', `127.0.0.1:${frozen.port}`, '--users', '5', '--duration', '2s', '--grace', '3s', '--timeout', '1s',
-      '--chat-rate', '0', '--status-rate', '0', '--seed', 'late-death'],
-    async () => {
-      await new Promise((r) => setTimeout(r, 3500));
-      frozen.freeze();
-    });
-    expect(run.code, run.stdout).toBe(4);
-    expect(run.result.reasons.join()).toMatch(/after the measured time \(final probe\)/);
-  });
 });
 
 describe('thresholds that cannot hold on nothing', () => {
-  test("chat.lost==0 with no chat sent fails: 'nothing was measured'", async () => {
-    const server = await reference();
+  test.concurrent("chat.lost==0 with no chat sent fails: 'nothing was measured'", async (ctx) => {
+    const server = await reference(keeper(ctx));
     const run = await load(['--target', `127.0.0.1:${server.imPort}`, '--users', '4', '--duration', '1s', '--chat-rate', '0', '--grace', '300ms',
       '--threshold', 'chat.lost==0', '--seed', 'nothing']);
     expectExit(run, 99);
@@ -172,7 +189,7 @@ describe('thresholds that cannot hold on nothing', () => {
     expect(run.result.thresholds[0]).toMatchObject({ threshold: 'errors==0', isDefault: true, passed: true });
   });
 
-  test('--no-default-thresholds drops errors==0; a threshold on errors replaces it', async () => {
+  test.concurrent('--no-default-thresholds drops errors==0; a threshold on errors replaces it', async () => {
     // Port 1 refuses: the run never starts, but the result still lists the thresholds it was judged by.
     const judgedBy = async (args: string[]): Promise<string[]> =>
       (await load(['--target', '127.0.0.1:1', ...args])).result.thresholds.map((t) => `${t.threshold}${t.isDefault ? ' (default)' : ''}`);

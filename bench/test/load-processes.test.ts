@@ -35,8 +35,9 @@ describe('--processes', () => {
   });
 });
 
+// Concurrent: none of these starts a run; each is refused before anything connects.
 describe('capacity [D-CAPACITY]', () => {
-  test('more sockets than the open-file limit allows in the processes asked for: exit 2 naming the limit', async () => {
+  test.concurrent('more sockets than the open-file limit allows in the processes asked for: exit 2 naming the limit', async () => {
     const child = spawn('sh', ['-c', 'ulimit -n 1024 && exec "$0" "$@"', process.execPath, TALKBENCH_BIN, 'load', '--target', '127.0.0.1:1',
       '--users', '5000', '--processes', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -46,7 +47,7 @@ describe('capacity [D-CAPACITY]', () => {
     expect(stderr).toMatch(/open files per process: 5000 users in 1 process\(es\) need 5200 descriptors in the busiest, over the open-file limit of 1024 \(200 kept for the process itself\): 824 users fit; use --processes 7 or more/);
   });
 
-  test('5,000,000 users against a closed port: refused before anything starts, exit 2 naming the limits and the users that fit', async () => {
+  test.concurrent('5,000,000 users against a closed port: refused before anything starts, exit 2 naming the limits and the users that fit', async () => {
     const start = Date.now();
     const { code, stderr } = await startCli(['load', '--target', '127.0.0.1:1', '--users', '5000000']).done;
     const ms = Date.now() - start;
@@ -58,7 +59,7 @@ describe('capacity [D-CAPACITY]', () => {
     expect(ms).toBeLessThan(10_000);   // generous: the check itself takes milliseconds (capacity.test.ts)
   });
 
-  test('a benchmark whose load run leaves no result file reports a failed run (exit code, stderr tail) instead of crashing', async () => {
+  test.concurrent('a benchmark whose load run leaves no result file reports a failed run (exit code, stderr tail) instead of crashing', async () => {
     const run = await talkbenchLoadRun(['--target', '127.0.0.1:1', '--users', '5000000']);
     expect(run.ok).toBe(false);
     if (run.ok) return;

@@ -1,12 +1,14 @@
 // Scenario files: read, checked whole against the one table of load options, with every mistake
 // naming the file and the field; flags override them.
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { parseScenarioText, readScenarioFile } from '../config/scenario-file.js';
 import { resolveLoadOptions } from '../config/load-options.js';
 import { ConfigError, issueText } from '../../util/option-table.js';
 import { startTestServer } from '../../test-support/test-server.js';
-import { load, startCli, tempFile, expectPassed } from '../../test-support/cli-run.js';
+import { load, startCli, tempFile, expectPassed, removeTempFiles } from '../../test-support/cli-run.js';
+
+afterAll(() => removeTempFiles());
 
 function fileIssues(text: string, source = 'run.yaml'): string[] {
   try {

@@ -281,17 +281,22 @@ describe('merge.ts on hand-built results', () => {
   });
 });
 
+// Concurrent: each CLI run only reads the files it names, and each test writes files of its own
+// (f1.json and f2.json, which several read, before any of them).
 describe('talkbench merge on the command line', () => {
-  test('thresholds are checked on the merged whole: exit 99', async () => {
+  beforeAll(async () => {
     await writeFile(join(dir, 'f1.json'), JSON.stringify(fake('1/2', [1, 1, 1, 1])));
     await writeFile(join(dir, 'f2.json'), JSON.stringify(fake('2/2', [1, 1, 1, 1, 1])));
+  });
+
+  test.concurrent('thresholds are checked on the merged whole: exit 99', async () => {
     const run = await talkbench(['merge', 'f1.json', 'f2.json', '--threshold', 'heartbeat.ok<8']);
     expect(run.code, run.stderr).toBe(99);
     expect(run.stdout).toMatch(/threshold CROSSED heartbeat\.ok<8 \(measured 9\)/);
     expect((await talkbench(['merge', 'f1.json', 'f2.json', '--threshold', 'heartbeat.ok<10'])).code).toBe(0);
   });
 
-  test('the merged whole has the default errors==0: a shard\'s timeouts fail it, unless dropped', async () => {
+  test.concurrent('the merged whole has the default errors==0: a shard\'s timeouts fail it, unless dropped', async () => {
     const failing = fake('2/2', [1, 1]);
     failing.ops.heartbeat = { ...failing.ops.heartbeat!, sent: 3, timeouts: 1 };
     await writeFile(join(dir, 'e1.json'), JSON.stringify(fake('1/2', [1, 1])));
@@ -303,13 +308,13 @@ describe('talkbench merge on the command line', () => {
     expect((await talkbench(['merge', 'e1.json', 'e2.json', '--threshold', 'errors.ratio<0.5'])).code).toBe(0);
   });
 
-  test('a missing file exits 2 and names it', async () => {
+  test.concurrent('a missing file exits 2 and names it', async () => {
     const run = await talkbench(['merge', 'f1.json', 'absent.json']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot read absent\.json: no such file/);
   });
 
-  test('a file that is not a load result exits 2 and says why', async () => {
+  test.concurrent('a file that is not a load result exits 2 and says why', async () => {
     await writeFile(join(dir, 'conformance.json'), JSON.stringify({ kind: 'conformance', schemaVersion: 1 }));
     await writeFile(join(dir, 'broken.json'), '{"kind": "load",');
     const notLoad = await talkbench(['merge', 'f1.json', 'conformance.json']);
@@ -320,7 +325,7 @@ describe('talkbench merge on the command line', () => {
     expect(broken.stderr).toMatch(/broken\.json: not JSON/);
   });
 
-  test('a shard written by schema version 2 is read through its migration; a newer version exits 2 naming both versions', async () => {
+  test.concurrent('a shard written by schema version 2 is read through its migration; a newer version exits 2 naming both versions', async () => {
     const v2 = join(fileURLToPath(new URL('../../reports/schema/test/fixtures/', import.meta.url)), 'v2-load.json');
     const old = await talkbench(['merge', v2, '--out', 'from-v2.json']);
     expect(old.code, old.stderr).toBe(0);
@@ -334,7 +339,7 @@ describe('talkbench merge on the command line', () => {
     expect(newer.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  test('an unknown metric in --threshold exits 2 before any file is read', async () => {
+  test.concurrent('an unknown metric in --threshold exits 2 before any file is read', async () => {
     const run = await talkbench(['merge', 'absent.json', '--threshold', 'hartbeat.p99<5ms']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown metric "hartbeat\.p99"/);

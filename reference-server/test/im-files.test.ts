@@ -1,4 +1,7 @@
 // Upload over TCP, download over HTTP, per-user file lists and avatars [IM-FILE-*].
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { ImClient } from '../../client/im-client.js';
 import { MessageId, ResultCode } from '../../proto/index.js';
@@ -7,10 +10,14 @@ import { startTestServer, type TestServer } from '../../test-support/test-server
 
 const clients: ImClient[] = [];
 let t: TestServer;
+/** The disk store's folder of the current test, removed after it. */
+let dataDir: string | undefined;
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await t.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
 });
 
 async function upload(client: ImClient, fileName: string, data: Uint8Array, ToUserID = '') {
@@ -20,8 +27,8 @@ async function upload(client: ImClient, fileName: string, data: Uint8Array, ToUs
 
 describe.each([['memory', true], ['disk', false]] as const)('files with %s storage', (_name, memory) => {
   beforeEach(async () => {
-    const dataDir = memory ? undefined : (await import('node:fs/promises')).mkdtemp(`${(await import('node:os')).tmpdir()}/tb-files-`);
-    t = await startTestServer({ memory, ...(dataDir ? { dataDir: await dataDir } : {}) });
+    dataDir = memory ? undefined : await mkdtemp(join(tmpdir(), 'tb-files-'));
+    t = await startTestServer({ memory, ...(dataDir ? { dataDir } : {}) });
   });
 
   test('an upload answers with a URL that serves the same bytes, GET and HEAD', async () => {

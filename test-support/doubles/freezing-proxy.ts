@@ -10,14 +10,18 @@ export interface FreezingProxy {
   /** From now on nothing is forwarded; connections stay open. */
   freeze(): void;
   readonly frozen: boolean;
+  /** Connections accepted so far (closed ones included). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
 export async function startFreezingProxy(target: { host: string; port: number }): Promise<FreezingProxy> {
   const sockets = new Set<Socket>();
   let frozen = false;
+  let accepted = 0;
   const track = (s: Socket): void => { sockets.add(s); s.on('close', () => sockets.delete(s)); s.on('error', () => undefined); };
   const server = createServer((client) => {
+    accepted += 1;
     track(client);
     const upstream = connect(target);
     track(upstream);
@@ -34,6 +38,7 @@ export async function startFreezingProxy(target: { host: string; port: number })
     port,
     freeze: () => { frozen = true; },
     get frozen() { return frozen; },
+    get connections() { return accepted; },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

@@ -12,6 +12,7 @@ import { startOriginalChatServer } from '../doubles/original-chat-server.js';
 import { startOriginalImServer, type OriginalImServer } from '../doubles/original-im-server.js';
 import { startResegmentingProxy, type ResegmentMode } from '../doubles/resegmenting-proxy.js';
 import { startSilentServer } from '../doubles/silent-server.js';
+import { startFreezingProxy } from '../doubles/freezing-proxy.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 /** How long "nothing arrives" is given: long enough for a loopback reply many times over. */
@@ -329,6 +330,36 @@ describe('silent server', () => {
       expect(server.openConnections).toBe(0);
     } finally {
       await server.close();
+    }
+  });
+});
+
+// --- the freezing proxy --------------------------------------------------------------------------
+
+describe('freezing proxy', () => {
+  test('forwards both ways until frozen; then nothing, old connections and new kept open, and counts them', async () => {
+    const target = await startRecorder(true);
+    const proxy = await startFreezingProxy({ host: '127.0.0.1', port: target.port });
+    try {
+      const client = await connectRaw(proxy.port);
+      client.socket.write('before');
+      await client.until((p) => p.bytes().toString() === 'before');
+      expect(proxy.connections).toBe(1);
+      proxy.freeze();
+      expect(proxy.frozen).toBe(true);
+      client.socket.write('after');
+      const late = await connectRaw(proxy.port);
+      late.socket.write('late');
+      await sleep(QUIET_MS);
+      expect(client.bytes().toString()).toBe('before');
+      expect(target.peers[0]!.bytes().toString()).toBe('before');
+      expect(target.peers.map((p) => p.bytes().toString()).join()).not.toMatch(/after|late/);
+      expect(late.bytes().length).toBe(0);
+      expect([client.closed, late.closed]).toEqual([false, false]);
+      expect(proxy.connections).toBe(2);
+    } finally {
+      await proxy.close();
+      await target.close();
     }
   });
 });
