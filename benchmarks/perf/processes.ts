@@ -2,7 +2,7 @@
 // talkbench CLI, each started, read and stopped the way a person would from a shell.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, mkdtemp } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { findListening } from '../../cli/listening-line.js';
 import { spawnTalkbench, TALKBENCH_BIN } from '../../test-support/talkbench-cli.js';
 import { TailLines } from '../../bench/run/processes.js';
 import type { LoadResult } from '../../bench/run/result.js';
+import { readLoadResult } from '../../reports/schema/read-result.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /**
@@ -68,7 +69,8 @@ export type LoadRun =
 
 /** `talkbench load ... --out FILE --quiet`: stderr is forwarded, and its last lines kept for a failure. */
 export async function talkbenchLoadRun(args: string[]): Promise<LoadRun> {
-  const out = join(await mkdtemp(join(tmpdir(), 'tb-bench-')), 'result.json');
+  const dir = await mkdtemp(join(tmpdir(), 'tb-bench-'));
+  const out = join(dir, 'result.json');
   const child = spawnTalkbench(['load', ...args, '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
   const tail = new TailLines(20);
   child.stderr!.setEncoding('utf8');
@@ -78,11 +80,14 @@ export async function talkbenchLoadRun(args: string[]): Promise<LoadRun> {
     child.on('close', (code, sig) => done([code, sig]));
   });
   try {
-    return { ok: true, exitCode, result: JSON.parse(await readFile(out, 'utf8')) as LoadResult };
+    return { ok: true, exitCode, result: readLoadResult(await readFile(out, 'utf8'), out) };
   } catch (err) {
     // No result file, or a torn one: the run failed, and its stderr says how.
     const ending = signal ? `was killed by ${signal}` : `exited ${exitCode}`;
     return { ok: false, exitCode, signal, failure: `talkbench load ${ending} without a readable result (${(err as Error).message})`, stderrTail: tail.get() };
+  } finally {
+    // The result is read (or known missing): the folder is the benchmark's scratch, nothing to keep.
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
