@@ -100,7 +100,7 @@ export function processesFailure(err: unknown): { exitCode: number; message: str
 export async function runProcesses(config: LoadConfig, processes: number, hooks: RunHooks): Promise<LoadResult> {
   const workersEach = workersPerProcess(config.workers, processes);
   // For the live view only: the result's time series is the children's, merged exactly.
-  const progress = new RunProgress(processes, processes * workersEach, config, hooks.onProgress);
+  const progress = new RunProgress(processes, processes * workersEach, config, hooks.onProgress, { keepSeries: false });
   let interrupted = false;
 
   const onMessage = (child: Child, message: ToParent): void => {

@@ -26,7 +26,8 @@ export class RunProgress {
   private onAllReady: () => void = () => undefined;
   private ready = 0;
   private readonly statuses = new Map<number, WorkerStatus>();
-  private readonly collector: TimeSeriesCollector;
+  /** Null when nobody reads the seconds: no series kept, no view shown (a quiet parent of processes). */
+  private readonly collector: TimeSeriesCollector | null;
   private lastSecond: SecondSample | null = null;
   private errors = 0;
   private timeline: Timeline | null = null;
@@ -36,8 +37,16 @@ export class RunProgress {
    * `parts` say ready (workers of one process, or child processes); `workers` report progress (all
    * the run's worker threads, numbered across processes).
    */
-  constructor(private readonly parts: number, workers: number, lengths: PhaseLengths, private readonly show?: (view: LiveView) => void) {
-    this.collector = new TimeSeriesCollector(workers, lengths);
+  constructor(
+    private readonly parts: number,
+    workers: number,
+    lengths: PhaseLengths,
+    private readonly show?: (view: LiveView) => void,
+    options: { keepSeries: boolean } = { keepSeries: true },
+  ) {
+    // Combining a second's reports decodes and re-encodes its histograms: worth it only when the
+    // series is kept or a view shown (the scale benchmark's quiet parent did it for 360 s of nothing).
+    this.collector = options.keepSeries || show ? new TimeSeriesCollector(workers, lengths) : null;
     this.allReady = new Promise<void>((resolve) => { this.onAllReady = resolve; });
   }
 
@@ -48,7 +57,7 @@ export class RunProgress {
   progress(message: ProgressMessage): void {
     this.statuses.set(message.worker, message.status);
     this.errors += intervalErrors(message.ops);
-    this.lastSecond = this.collector.add(message) ?? this.lastSecond;
+    this.lastSecond = this.collector?.add(message) ?? this.lastSecond;
     this.update();
   }
 
@@ -64,7 +73,7 @@ export class RunProgress {
 
   /** Every second of every phase, those some worker never reported included (a run stopped early). */
   series(): SecondSample[] {
-    return this.collector.series();
+    return this.collector?.series() ?? [];
   }
 
   private update(): void {
