@@ -10,6 +10,7 @@ import { MergeError, mergeLoadResults, missingShards, readPart, startSpreadMs } 
 import type { LoadResult } from '../bench/run/result.js';
 import { formatSummary } from '../bench/run/summary.js';
 import { EXIT } from '../util/exit-codes.js';
+import { UsageError } from '../util/errors.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -52,7 +53,9 @@ async function runMergeCommand(files: string[], flags: Record<string, unknown>):
     // The whole run is judged as one load run would be [D-VERDICT]: errors==0 unless told otherwise.
     thresholds = withDefaultThreshold((flags.threshold as string[]).map(parseThreshold), flags.defaultThresholds !== false);
   } catch (err) {
-    return fail((err as Error).message);
+    // A malformed threshold is the user's to fix; anything else is a bug (exit 70, cli/main.ts).
+    if (!(err instanceof UsageError)) throw err;
+    return fail(err.message);
   }
   await initHistograms();
   let merged: LoadResult;
