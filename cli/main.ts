@@ -1,7 +1,9 @@
 // The talkbench command line. Commands register here; exit codes follow [D-EXIT] (see README).
 import { Command, CommanderError } from 'commander';
+import { conformCommand } from './conform-command.js';
 import { loadCommand } from './load-command.js';
 import { mergeCommand } from './merge-command.js';
+import { replayCommand } from './replay-command.js';
 import { serveCommand } from './serve-command.js';
 import { VERSION } from './version.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -12,7 +14,9 @@ const program = new Command('talkbench')
   .version(VERSION)
   .addCommand(serveCommand())
   .addCommand(loadCommand())
-  .addCommand(mergeCommand());
+  .addCommand(mergeCommand())
+  .addCommand(conformCommand())
+  .addCommand(replayCommand());
 
 // addCommand does not pass settings down: every command reports usage errors the same way.
 for (const command of [program, ...program.commands]) command.showHelpAfterError('(add --help for usage)').exitOverride();

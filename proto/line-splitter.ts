@@ -61,6 +61,22 @@ export class LineSplitter {
     return events;
   }
 
+  /**
+   * The stream ended (the peer half-closed): bytes after the last `\n` are its last line, handled
+   * like any other (an over-long one reported as such) [CHAT-LINE-1]. Nothing when they are none.
+   * The splitter is empty afterwards.
+   */
+  end(): SplitEvent[] {
+    const events: SplitEvent[] = [];
+    if (this.discarding >= 0) {
+      events.push({ kind: 'too-long', bytes: this.discarding });
+      this.discarding = -1;
+    } else if (this.pending > 0) {
+      this.finishLine(new Uint8Array(0), events);
+    }
+    return events;
+  }
+
   private hold(part: Uint8Array): void {
     // One byte of slack for a `\r` that may turn out to be the terminator's.
     if (this.pending + part.length > this.maxLineBytes + 1) {

@@ -1,7 +1,7 @@
 // LineSplitter unit tests: the length limit, terminators and chunking [CHAT-LINE-1, CHAT-LINE-4].
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter } from '../line-splitter.js';
-import { type PlainEvent, splitChunks, toHex } from './helpers.js';
+import { type PlainEvent, plainEvent, splitChunks, toHex } from './helpers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const line = (s: string): PlainEvent => ({ kind: 'line', line: toHex(enc(s)) });
@@ -114,5 +114,25 @@ describe('LineSplitter terminators [CHAT-LINE-1]', () => {
     const bytes = enc('é😀\n');
     const events = splitChunks(new LineSplitter(), [bytes.subarray(0, 1), bytes.subarray(1, 4), bytes.subarray(4)]);
     expect(events).toEqual([line('é😀')]);
+  });
+
+  test('at the end of the stream, the bytes after the last \n are the last line, \r\n rules included', () => {
+    const splitter = new LineSplitter();
+    expect(splitChunks(splitter, [enc('CHAT/1.0 LOGOUT\nCHAT/1.0 SEND bob hi')])).toEqual([line('CHAT/1.0 LOGOUT')]);
+    expect(splitter.end().map(plainEvent)).toEqual([line('CHAT/1.0 SEND bob hi')]);
+    expect(splitter.bufferedBytes).toBe(0);
+    expect(splitter.end()).toEqual([]);
+    const crlf = new LineSplitter();
+    crlf.push(enc('abc\r'));
+    expect(crlf.end().map(plainEvent)).toEqual([line('abc')]);
+  });
+
+  test('the end of the stream after a \n, or of an empty one, is no line; an over-long tail is too-long', () => {
+    const splitter = new LineSplitter({ maxLineBytes: 4 });
+    splitter.push(enc('ab\n'));
+    expect(splitter.end()).toEqual([]);
+    splitter.push(enc('abcdefgh'));
+    expect(splitter.end()).toEqual([tooLong(8)]);
+    expect(new LineSplitter().end()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // One CHAT/1.0 connection: lines in, commands handled in order. Bad lines are discarded, the
 // connection stays open, and each kind of bad line is logged once [D-CHATLINE].
 import type { Socket } from 'node:net';
-import { LineSplitter, isChatParseError, parseChatLine, type ChatCommand } from '../../proto/index.js';
+import { LineSplitter, isChatParseError, parseChatLine, type ChatCommand, type SplitEvent } from '../../proto/index.js';
 import type { Logger } from '../log.js';
 import type { ManagedConnection } from '../transport/listener.js';
 import { PeerConnection } from '../transport/peer-connection.js';
@@ -34,6 +34,9 @@ export class ChatConnection implements ManagedConnection {
     this.splitter = new LineSplitter({ maxLineBytes: config.maxLineBytes });
     socket.setKeepAlive(true, KEEPALIVE_MS);
     socket.on('data', (chunk) => this.onData(chunk));
+    // A half-close ends the last line, `\n` or not (`printf 'CHAT/1.0 SEND bob hi' | nc`) [CHAT-LINE-1]:
+    // handled here, before the peer connection flushes and ends our side.
+    socket.on('end', () => this.handle(this.splitter.end()));
     this.peer.onClose(() => { if (this.name !== null) hub.part(this.name, this); });
   }
 
@@ -48,7 +51,11 @@ export class ChatConnection implements ManagedConnection {
 
   private onData(chunk: Buffer): void {
     this.peer.lastReceivedAt = performance.now();
-    for (const event of this.splitter.push(chunk)) {
+    this.handle(this.splitter.push(chunk));
+  }
+
+  private handle(events: readonly SplitEvent[]): void {
+    for (const event of events) {
       if (this.peer.closing) return;
       if (event.kind === 'too-long') {
         this.peer.logOnce('LINE_TOO_LONG', `discarded a line of ${event.bytes} bytes, over the ${this.config.maxLineBytes}-byte limit`, 'warn');

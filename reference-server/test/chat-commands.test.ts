@@ -148,6 +148,15 @@ describe('CHAT/1.0 LOGOUT', () => {
     expect(inbox(bob.client)).toEqual(['alice: typed by hand', 'alice: and piped']);
   });
 
+  it('like printf | nc: a last line without \\n before the half-close is handled [CHAT-LINE-1]', async () => {
+    const bob = await bench.login('bob');
+    const client = await bench.connect();
+    client.socket.end('CHAT/1.0 LOGIN alice\nCHAT/1.0 SEND bob no newline at the end');
+    await closedByServer(client);
+    await bob.client.until((c) => c.received.length === 1);
+    expect(inbox(bob.client)).toEqual(['alice: no newline at the end']);
+  });
+
   it('ignores the lines after LOGOUT in the same write', async () => {
     const bob = await bench.login('bob');
     const client = await bench.connect();

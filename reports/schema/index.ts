@@ -2,6 +2,7 @@
 // codec and the metric names. A leaf: zod, hdr-histogram-js and node built-ins, nothing of the
 // other parts.
 export * from './load-result.js';
+export * from './conformance-result.js';
 export * from './migrations.js';
 export * from './read-result.js';
 export * from './histogram.js';

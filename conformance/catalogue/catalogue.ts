@@ -1,0 +1,13 @@
+// The catalogue: every check of the suite, in the order they run (framing first, then commands; the
+// checks that stress the target last, so a server they break has been judged on everything else).
+import { CHAT_COMMAND_CHECKS } from '../checks/chat-commands.js';
+import { CHAT_LINE_CHECKS } from '../checks/chat-lines.js';
+import { IM_COMMAND_CHECKS } from '../checks/im-commands.js';
+import { IM_FRAME_CHECKS } from '../checks/im-frame.js';
+import { protocolOf, type CheckDefinition, type CheckProtocol } from './check.js';
+
+export const CATALOGUE: readonly CheckDefinition[] = [...IM_FRAME_CHECKS, ...IM_COMMAND_CHECKS, ...CHAT_LINE_CHECKS, ...CHAT_COMMAND_CHECKS];
+
+export function checksOf(protocol: CheckProtocol): CheckDefinition[] {
+  return CATALOGUE.filter((c) => protocolOf(c) === protocol);
+}
