@@ -24,6 +24,8 @@ export interface TargetProfile {
   httpBase: string | null;
   /** The target's idle timeout, when the user gave it: the idle check needs it. */
   idleTimeoutMs: number | null;
+  /** Replies the target is known not to send (`--unanswered`): checks that need one are SKIP, others avoid it. */
+  unanswered: readonly string[];
 }
 
 export interface RunSettings {

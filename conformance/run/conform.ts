@@ -90,7 +90,7 @@ export async function conform(config: ConformConfig, io: ConformIo): Promise<num
     const run = await runChecks(checks, {
       profile: {
         host: target.host, port: target.port, protocol: config.protocol, layout: config.layout, maxBodyBytes: config.maxBodyBytes, maxLineBytes: config.maxLineBytes,
-        timeoutMs, httpBase: config.httpBase, idleTimeoutMs: config.idleTimeoutMs,
+        timeoutMs, httpBase: config.httpBase, idleTimeoutMs: config.idleTimeoutMs, unanswered: config.unanswered,
       },
       settings: { seed: config.seed, runs: config.runs, nonce },
       knownFailures,

@@ -12,15 +12,15 @@ export interface CheckTarget {
   profile?: Partial<TargetProfile>;
 }
 
-export function testProfile(target: CheckTarget): TargetProfile {
+export function testProfile(target: CheckTarget, unanswered: readonly string[] = []): TargetProfile {
   return {
     host: '127.0.0.1', port: target.port, protocol: target.protocol, layout: 'le', maxBodyBytes: 16 * 1024 * 1024, maxLineBytes: 4096,
-    timeoutMs: 2000, httpBase: null, idleTimeoutMs: null, ...target.profile,
+    timeoutMs: 2000, httpBase: null, idleTimeoutMs: null, unanswered, ...target.profile,
   };
 }
 
 export async function runAgainst(target: CheckTarget, checks: readonly CheckDefinition[], options: { runs?: number; seed?: number; unanswered?: string[]; knownFailures?: string[] } = {}): Promise<ChecksRun> {
-  const profile = testProfile(target);
+  const profile = testProfile(target, options.unanswered ?? []);
   return runChecks(checks, {
     profile,
     settings: { seed: options.seed ?? 42, runs: options.runs ?? 5, nonce: Math.random().toString(36).slice(2, 8) },
