@@ -1,4 +1,4 @@
-// `npm run bench [-- micro|anchors|scale ...]`: benchmarks that print figures (never tests). With no
+// `npm run bench [-- micro|anchors|scale|conform ...]`: benchmarks that print figures (never tests). With no
 // names: micro and anchors. Figures are also written to benchmarks/figures/ as JSON and Markdown.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { ANCHOR, anchorsAvailable } from './perf/processes.js';
 import { runAnchors, type AnchorFigures } from './perf/anchors.js';
 import { runScale } from './perf/scale.js';
+import { runConformBenchmark } from './perf/conform.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -53,8 +54,12 @@ async function runNamed(name: string): Promise<void> {
   } else if (name === 'scale') {
     const result = await runScale(log, process.argv.includes('--quick'));
     await report('scale', { kind: 'benchmark', name: 'scale', ...result }, result.markdown);
+  } else if (name === 'conform') {
+    const { figures, markdown } = await runConformBenchmark(log, process.argv.includes('--quick') ? 1 : 3);
+    log(markdown);
+    await report('conform', { kind: 'benchmark', name: 'conform', ...(figures as object) }, markdown);
   } else {
-    log(`unknown benchmark "${name}": use micro, anchors or scale`);
+    log(`unknown benchmark "${name}": use micro, anchors, scale or conform`);
     process.exitCode = 2;
   }
 }

@@ -71,6 +71,8 @@ export async function conform(config: ConformConfig, io: ConformIo): Promise<num
   const nonce = randomBytes(3).toString('hex');
   const version = suiteVersion(io.toolVersion, CATALOGUE);
   io.out(`talkbench conform ${io.toolVersion} (suite ${version}): ${config.protocol === 'im' ? `IM, layout ${config.layout}` : 'CHAT/1.0'} at ${target.host}:${target.port}; seed ${config.seed}, ${config.runs} examples per property; ${checks.length} checks`);
+  const selection = [config.only.length > 0 ? `--only ${config.only.join(',')}` : '', config.skip.length > 0 ? `--skip ${config.skip.join(',')}` : '', knownFailures.size > 0 ? `${knownFailures.size} known failures` : ''].filter(Boolean);
+  if (selection.length > 0) io.out(`selection: ${selection.join('; ')}`);
 
   const probeOptions = { protocol: config.protocol, layout: config.layout, timeoutMs: Math.max(config.timeoutMs, 2000), maxBodyBytes: config.maxBodyBytes * 2 + 65536 };
   const pre = await preflight(target, probeOptions);
