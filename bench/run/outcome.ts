@@ -4,7 +4,8 @@
 // result judged again (the final probe, a merge) is judged the same way.
 import { EXIT, worstExit, type ExitCode } from '../../util/exit-codes.js';
 import type { LoadConfig } from '../config/load-config.js';
-import { FAILURE_CODES, type Failure, type FailureCode, type RunStatus, type ThresholdOutcome, type WorkerHealth } from '../../reports/schema/load-result.js';
+import { FAILURE_CODES } from '../../reports/schema/load-constants.js';
+import type { Failure, FailureCode, RunStatus, ThresholdOutcome, WorkerHealth } from '../../reports/schema/load-result.js';
 
 export interface RunFacts {
   /** False for a run that never started (nothing could connect): its thresholds are not judged. */

@@ -6,9 +6,9 @@ import type { LoadConfig } from '../config/load-config.js';
 import { deriveMetrics } from '../metrics/derive.js';
 import type { ThresholdOutcome as EvaluatedThreshold } from '../metrics/thresholds.js';
 import { evaluateThresholds } from '../metrics/thresholds.js';
-import {
-  LOAD_SCHEMA_VERSION, type Environment, type Failure, type LoadResult, type Measurements, type RecordedConfig,
-  type SecondSample, type ShardSummary, type ThresholdOutcome, type WorkerHealth,
+import { LOAD_SCHEMA_VERSION } from '../../reports/schema/load-constants.js';
+import type {
+  Environment, Failure, LoadResult, Measurements, RecordedConfig, SecondSample, ShardSummary, ThresholdOutcome, WorkerHealth,
 } from '../../reports/schema/load-result.js';
 import { decideOutcome } from './outcome.js';
 

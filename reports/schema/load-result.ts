@@ -5,13 +5,11 @@
 // docs/schema/load.schema.json cannot drift apart. A leaf [D-LAYOUT-REPO]: zod and its siblings only.
 import { z } from 'zod';
 import { DELIVERY_COUNTERS, REQUEST_OPS } from './metric-names.js';
+import { FAILURE_CODES, LOAD_SCHEMA_VERSION, PHASES, RUN_STATUSES } from './load-constants.js';
 
-/**
- * 3: failures as structured entries (`failures`), every second of every phase in the time series
- * (each marked with its phase), a summary of each shard of a merge. 2 is read through a migration
- * (migrations.ts).
- */
-export const LOAD_SCHEMA_VERSION = 3;
+export * from './load-constants.js';
+
+
 
 const count = z.number().int().nonnegative();
 /** `sent` may dip below zero in an interval: a request taken back (retractSent) after its interval closed. */
@@ -48,7 +46,6 @@ export const intervalOpSchema = z.object({
   histogram: encodedHistogramSchema.meta({ description: 'Corrected latencies of this interval.' }),
 }).meta({ id: 'IntervalOp', description: "One operation's counts and latencies within one second." });
 
-export const PHASES = ['ramp-up', 'warmup', 'measured', 'grace'] as const;
 
 export const secondSampleSchema = z.object({
   second: z.number().int().meta({
@@ -98,21 +95,12 @@ export const generatorSchema = z.object({
   overloaded: z.boolean(),
 }).meta({ id: 'GeneratorHealth', description: "The generator's own health [D-OVERLOAD]." });
 
-export const RUN_STATUSES = ['passed', 'thresholds-crossed', 'interrupted', 'target-failed', 'overloaded', 'unreachable'] as const;
 
 /** `host:port`, as the result names a target everywhere. */
 const targetName = z.string().regex(/^.+:\d{1,5}$/, 'expected host:port');
 /** `i/N`, a shard of a run split in N. */
 const shardName = z.string().regex(/^\d+\/\d+$/, 'expected i/N');
 
-/**
- * Why a run is not a plain pass, one entry per fact, in the order of [D-EXIT]'s precedence. Each code
- * has one exit code: interrupted and part-missing 130, unreachable 3, target-failed-* 4, overloaded 5,
- * threshold-crossed 99.
- */
-export const FAILURE_CODES = [
-  'interrupted', 'part-missing', 'unreachable', 'target-failed-mid-run', 'target-failed-late', 'overloaded', 'threshold-crossed',
-] as const;
 
 export const failureSchema = z.object({
   code: z.enum(FAILURE_CODES).meta({
