@@ -59,7 +59,7 @@ async function answered<K extends MessageIdNumber>(peer: ImPeer, replyId: K, wha
 
 /**
  * Exactly one reply [IM-REPLY-1]: once the reply was taken, a barrier; a second `replyId` would still
- * be waiting after it (for a LoginResponse the barrier takes the duplicate and leaves its own reply).
+ * be waiting after it. Not for a LoginResponse: the barrier would take the duplicate as its own reply.
  */
 async function expectNoSecondReply(peer: ImPeer, replyId: MessageIdNumber, what: string): Promise<void> {
   await peer.barrier();
@@ -223,7 +223,12 @@ const replyChecks: CheckDefinition[] = [
     const reply = await loginReply(a.peer, a.user, a.password, `id 2 (LoginResponse) to the LoginRequest of ${a.user} [IM-REPLY-1]`);
     expectCode(reply.Result, ResultCode.Success, `LoginResponse Success for a registered user and its password [IM-REPLY-3, IM-LOGIN-1]`);
     expectThat(!!reply.User, 'LoginResponse Success with User filled [IM-REPLY-3, IM-LOGIN-1]', () => 'no User');
-    await expectNoSecondReply(a.peer, MessageId.LoginResponse, 'LoginResponse to the login');
+    // The barrier of expectNoSecondReply is itself a LoginRequest, whose reply would hide a duplicate:
+    // a GetFriendsRequest (5, answered 6) is the barrier here. Its reply comes after anything the
+    // login caused [IM-FRAME-5], so a second LoginResponse is waiting by then.
+    a.peer.send(MessageId.GetFriendsRequest, { UserID: a.user });
+    await a.peer.expect(MessageId.GetFriendsResponse, { what: 'id 6 (GetFriendsResponse), the barrier after the login' });
+    expectThat(a.peer.pending(MessageId.LoginResponse).length === 0, 'exactly one LoginResponse to the login [IM-REPLY-1]', () => `a second one: ${describePending(a.peer, [MessageId.LoginResponse])}`);
   }),
   replyCheck('register', MessageId.RegisterRequest, { requirements: ['IM-REPLY-1', 'IM-REPLY-3', 'IM-REG-1'] }, async (ctx) => {
     const peer = await ctx.im('reg');

@@ -106,8 +106,11 @@ export async function runChecks(checks: readonly CheckDefinition[], options: Run
         const dead = await options.liveness();
         if (dead !== null) {
           stoppedAfter = check.id;
-          if (verdict.outcome === 'PASS' || verdict.outcome === 'SKIP') {
-            verdict = { outcome: 'FAIL', expected: 'the target to keep answering after this check', got: dead, message: null };
+          // The server died during this check: that is its verdict, whatever the check itself saw
+          // (an ERROR here is a connection refused by a server that is gone, not a bug of the harness).
+          if (verdict.outcome === 'PASS' || verdict.outcome === 'SKIP' || verdict.outcome === 'ERROR') {
+            const during = verdict.outcome === 'ERROR' ? ` (during the check: ${verdict.message})` : '';
+            verdict = { outcome: 'FAIL', expected: 'the target to keep answering during and after this check', got: `${dead}${during}`, message: null };
           }
         }
       }
