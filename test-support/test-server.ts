@@ -16,7 +16,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerOptions> = {}): Promise<TestServer> {
+/** What a test may set of the server's options (the suites that must not import the server use this). */
+export type TestServerOptions = Partial<ServerOptions>;
+
+export async function startTestServer(overrides: TestServerOptions = {}): Promise<TestServer> {
   const logs: string[] = [];
   const log = new Logger(overrides.logLevel ?? 'debug', { write: (line: string) => logs.push(line.trimEnd()) });
   const server = await startServer({

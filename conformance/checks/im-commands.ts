@@ -224,10 +224,11 @@ const replyChecks: CheckDefinition[] = [
     expectCode(reply.Result, ResultCode.Success, `LoginResponse Success for a registered user and its password [IM-REPLY-3, IM-LOGIN-1]`);
     expectThat(!!reply.User, 'LoginResponse Success with User filled [IM-REPLY-3, IM-LOGIN-1]', () => 'no User');
     // The barrier of expectNoSecondReply is itself a LoginRequest, whose reply would hide a duplicate:
-    // a GetFriendsRequest (5, answered 6) is the barrier here. Its reply comes after anything the
-    // login caused [IM-FRAME-5], so a second LoginResponse is waiting by then.
-    a.peer.send(MessageId.GetFriendsRequest, { UserID: a.user });
-    await a.peer.expect(MessageId.GetFriendsResponse, { what: 'id 6 (GetFriendsResponse), the barrier after the login' });
+    // a GetUserListRequest (15, answered 16: the list holds the user itself, so even the original
+    // answers it) is the barrier here. Its reply comes after anything the login caused [IM-FRAME-5],
+    // so a second LoginResponse is waiting by then.
+    a.peer.send(MessageId.GetUserListRequest, { UserID: a.user });
+    await a.peer.expect(MessageId.GetUserListResponse, { what: 'id 16 (GetUserListResponse), the barrier after the login' });
     expectThat(a.peer.pending(MessageId.LoginResponse).length === 0, 'exactly one LoginResponse to the login [IM-REPLY-1]', () => `a second one: ${describePending(a.peer, [MessageId.LoginResponse])}`);
   }),
   replyCheck('register', MessageId.RegisterRequest, { requirements: ['IM-REPLY-1', 'IM-REPLY-3', 'IM-REG-1'] }, async (ctx) => {
@@ -833,7 +834,7 @@ const friendsIdentityIgnored: CheckDefinition = {
 // --- profile [IM-INFO-1] ----------------------------------------------------------------------------
 
 const infoVisible: CheckDefinition = {
-  id: 'im.info.visible',
+  id: 'im.userinfo.visible',
   level: 'MUST',
   requirements: ['IM-INFO-1', 'IM-NOTICE-5'],
   requirement: 'An UpdateUserInfoRequest replaces the session user\'s NickName, Signature and HeadImageUrl; no notice is pushed; friends see the new profile in their next 6.',

@@ -249,6 +249,48 @@ const roundTrip: CheckDefinition = {
   },
 };
 
+/** How long a header alone is left to be refused before the server is taken to wait for its body. */
+const WAITS_AFTER_MS = 150;
+
+/** Does the target close at once on a header announcing `length` bytes (true), or wait for the body? */
+async function refusesAtOnce(ctx: CheckContext, length: number): Promise<boolean> {
+  const peer = await ctx.im(`size${length}`);
+  peer.write(header(MessageId.LoginRequest, length, layoutOf(ctx)), `a LoginRequest header announcing ${length} bytes, and no body`);
+  try {
+    await peer.closedWithin('a close', { timeoutMs: WAITS_AFTER_MS });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    peer.close();
+  }
+}
+
+const bodyLimitFound: CheckDefinition = {
+  id: 'im.info.body-limit',
+  level: 'INFO',
+  requirements: ['IM-FRAME-4', 'IM-FRAME-8'],
+  requirement: 'A receiver has a body limit; a header announcing more than the limit MUST close the connection as soon as the header is complete.',
+  description: 'the largest body length the target waits for, found by a binary search of headers alone (each sent without its body)',
+  async run(ctx) {
+    // The largest length it waits for is in [low, high): low waits (or is 0), high is refused.
+    let low = 0;
+    let high = 0x100000000;
+    if (!(await refusesAtOnce(ctx, 0xffffffff))) {
+      ctx.fact(`it waits for a body after a header announcing 4,294,967,295 bytes: no body limit is seen on the wire (--max-body ${ctx.profile.maxBodyBytes} was given)`);
+      return;
+    }
+    high = 0xffffffff;
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if (await refusesAtOnce(ctx, mid)) high = mid;
+      else low = mid;
+    }
+    const said = low === ctx.profile.maxBodyBytes ? 'as --max-body says' : `--max-body says ${ctx.profile.maxBodyBytes}`;
+    ctx.fact(`largest body length it waits for: ${low} bytes; it closes at once on ${high} (${said})`);
+  },
+};
+
 export const IM_FRAME_CHECKS: readonly CheckDefinition[] = [
-  roundTrip, splitAnywhere, coalesced, zeroLength, exactlyMax, unknownFields, undecodable, overMax, hugeLength, nonRequestId,
+  roundTrip, bodyLimitFound, splitAnywhere, coalesced, zeroLength, exactlyMax, unknownFields, undecodable, overMax, hugeLength, nonRequestId,
 ];

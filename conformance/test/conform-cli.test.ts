@@ -16,9 +16,11 @@ import { startSilentServer } from '../../test-support/doubles/silent-server.js';
 let server: TestServer;
 let beServer: TestServer;
 let dir = '';
+const IDLE_MS = 2000;
 
 beforeAll(async () => {
-  [server, beServer] = await Promise.all([startTestServer({ logLevel: 'error' }), startTestServer({ logLevel: 'error', layout: 'be', chatPort: null })]);
+  // A short idle timeout, told to the IM run, so that its idle check runs too.
+  [server, beServer] = await Promise.all([startTestServer({ logLevel: 'error', idleTimeoutMs: IDLE_MS }), startTestServer({ logLevel: 'error', layout: 'be', chatPort: null })]);
   dir = await mkdtemp(join(tmpdir(), 'tb-conform-'));
 });
 afterAll(async () => {
@@ -33,7 +35,7 @@ describe('talkbench conform against the reference server', () => {
   test('IM: exit 0, every check PASS; the JSON validates against docs/schema/conformance.schema.json; the JUnit parses with one testcase per check', async () => {
     const json = join(dir, 'im.json');
     const junit = join(dir, 'im.xml');
-    const run = await conform(['--target', `127.0.0.1:${server.imPort}`, '--runs', '5', '--seed', '7', '--json', json, '--junit', junit]);
+    const run = await conform(['--target', `127.0.0.1:${server.imPort}`, '--runs', '5', '--seed', '7', '--idle-timeout', `${IDLE_MS}ms`, '--json', json, '--junit', junit]);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/result: passed \(exit 0\)/);
     const result = await readResult(json);
@@ -162,6 +164,33 @@ describe('talkbench conform: a failing check', () => {
       expect(notATranscript.stderr).toMatch(/not a conformance transcript/);
     } finally {
       await original.close();
+    }
+  });
+});
+
+describe('talkbench replay of a property that a mutant fails', () => {
+  test('the shrunk example of im.frame.split-anywhere against a server that ignores partial reads: saved with its fast-check path, replayed by it (exit 1), and passing against the reference server (exit 0)', async () => {
+    const { IM_MUTANTS } = await import('./mutants/im-mutants.js');
+    const mutant = IM_MUTANTS.find((m) => m.name === 'im-partial-reads-ignored')!;
+    const running = await mutant.start();
+    try {
+      const json = join(dir, 'partial.json');
+      const maxBody = String(running.profile?.maxBodyBytes ?? 16 * 1024 * 1024);
+      const run = await conform(['--target', `127.0.0.1:${running.port}`, '--max-body', maxBody, '--only', 'im.frame.split-anywhere', '--seed', '11', '--runs', '10', '--timeout', '500ms', '--json', json]);
+      expect(run.code, run.stdout).toBe(1);
+      expect(run.stdout).toMatch(/smallest example \(seed 11, path \d+(:\d+)*, \d+ shrinks\)/);
+      const check = (await readResult(json)).checks[0]!;
+      expect(check.fastCheck?.path).toMatch(/^\d+(:\d+)*$/);
+      const file = check.transcriptFile!.startsWith('/') ? check.transcriptFile! : join(dir, check.transcriptFile!);
+      const again = await runTalkbench(['replay', file, '--target', `127.0.0.1:${running.port}`]).done;
+      expect(again.code, again.stdout + again.stderr).toBe(1);
+      expect(again.stdout).toMatch(/fast-check path \d+/);
+      expect(again.stdout).toMatch(/the failure reproduces/);
+      const fixed = await runTalkbench(['replay', file, '--target', `127.0.0.1:${server.imPort}`]).done;
+      expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+      expect(fixed.stdout).toMatch(/no longer reproduces/);
+    } finally {
+      await running.close();
     }
   });
 });

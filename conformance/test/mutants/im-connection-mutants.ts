@@ -11,9 +11,8 @@ import { createServer as createHttpServer, request as httpRequest, type Incoming
 import { connect, createServer, type Socket } from 'node:net';
 import { posix } from 'node:path';
 import { FrameDecoder, MessageId } from '../../../proto/index.js';
-import type { ServerOptions } from '../../../reference-server/options.js';
 import { listenOnLoopback } from '../../../test-support/doubles/listen.js';
-import { startTestServer, type TestServer } from '../../../test-support/test-server.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../../../test-support/test-server.js';
 import type { TargetProfile } from '../../harness/context.js';
 import { MUTANT_MAX_BODY_BYTES, frameOf, imMutant, type Mutant, type RunningMutant } from './mutant.js';
 import type { ImProxyConnection } from './mutating-proxy.js';
@@ -22,7 +21,7 @@ const PROFILE: Partial<TargetProfile> = { layout: 'le', maxBodyBytes: MUTANT_MAX
 /** The idle timeout of the idle mutants, which the checks are told. */
 const IDLE_MS = 1000;
 
-const referenceServer = (server: Partial<ServerOptions> = {}): Promise<TestServer> =>
+const referenceServer = (server: TestServerOptions = {}): Promise<TestServer> =>
   startTestServer({ logLevel: 'error', maxBodyBytes: MUTANT_MAX_BODY_BYTES, layout: 'le', ...server });
 
 /** The mutant, with the checks told its idle timeout (the idle check SKIPs without one). */

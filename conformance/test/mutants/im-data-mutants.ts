@@ -97,7 +97,7 @@ const friendsTrustUserId = imMutant({
 
 const userInfoNotSaved = imMutant({
   name: 'im-userinfo-not-saved',
-  areas: ['im.info.visible'],
+  areas: ['im.userinfo.visible'],
   bug: 'answers an UpdateUserInfoRequest 12 Success and changes nothing [IM-INFO-1]',
   hooks: () => ({
     clientFrame: (frame, conn) => (frame.id === MessageId.UpdateUserInfoRequest && conn.loggedInAs !== null

@@ -12,7 +12,7 @@ import { MUTANT_MAX_BODY_BYTES, imMutant, type Mutant } from './mutant.js';
 import { isClientRequestId, isPushId, tryDecode, type ImProxyConnection } from './mutating-proxy.js';
 
 /** The framing checks, and the INFO check that reads the layout. */
-const FRAMING = ['im.frame.', 'im.info.round-trip'];
+const FRAMING = ['im.frame.', 'im.info.'];
 
 const layoutBe = imMutant({
   name: 'im-layout-be',
@@ -140,7 +140,7 @@ const noHeartbeatReply = imMutant({
 
 const noUserInfoReply = imMutant({
   name: 'im-no-userinfo-reply',
-  areas: ['im.reply.update-user-info', 'im.auth.before-login', 'im.info.visible'],
+  areas: ['im.reply.update-user-info', 'im.auth.before-login', 'im.userinfo.visible'],
   bug: 'never answers an UpdateUserInfoRequest (no 12), as the original [IM-INFO-1] [IM-REPLY-1]',
   hooks: () => ({ serverFrame: (frame) => (frame.id === MessageId.UpdateUserInfoResponse ? 'drop' : 'forward') }),
 });

@@ -6,8 +6,7 @@
 // proxy in front of it; the helpers after them read and rewrite IM bodies, and keep the friendships
 // a server made from the traffic the proxy saw.
 import { MessageId, ResultCode, decodeMessage, encodeMessage, type FrameLayout, type MessageIdNumber } from '../../../proto/index.js';
-import type { ServerOptions } from '../../../reference-server/options.js';
-import { startTestServer } from '../../../test-support/test-server.js';
+import { startTestServer, type TestServerOptions } from '../../../test-support/test-server.js';
 import type { TargetProfile } from '../../harness/context.js';
 import {
   startChatProxy, startImProxy, tryDecode, type ChatHooks, type ChatProxy, type FrameVerdict, type ImFrame, type ImHooks, type ImProxy, type ImProxyConnection,
@@ -54,7 +53,7 @@ export interface ImMutantSpec {
   bug: string;
   runs?: number;
   /** Options of the reference server (the checks are not told them). */
-  server?: Partial<ServerOptions>;
+  server?: TestServerOptions;
   /** The hooks, given the running proxy (to reach other connections) once it runs. Each start gets fresh hooks. */
   hooks?: (proxy: () => ImProxy) => ImHooks;
   /** No proxy: the checks talk to the misconfigured server itself. */
