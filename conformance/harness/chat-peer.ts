@@ -18,6 +18,10 @@ export interface ChatLine {
 
 type Receive = Extract<ChatCommand, { command: 'RECEIVE' }>;
 
+/** The data of a barrier's SEND to oneself: nothing a check sends looks like it. */
+const BARRIER_PREFIX = 'tb-barrier ';
+const BARRIER_MARKER = /^tb-barrier [0-9a-f]{12}$/;
+
 export class ChatPeer extends Peer<ChatLine> {
   /** Lines of more than 1 MiB from a server are not CHAT/1.0 either: reading stops there. */
   private readonly splitter = new LineSplitter({ maxLineBytes: 1 << 20 });
@@ -75,14 +79,17 @@ export class ChatPeer extends Peer<ChatLine> {
   async barrier(options: WaitOptions = {}): Promise<void> {
     const name = this.loggedInAs;
     if (name === null) throw new Error('a CHAT/1.0 barrier needs a logged-in connection');
-    const marker = `barrier ${randomBytes(6).toString('hex')}`;
+    const marker = `${BARRIER_PREFIX}${randomBytes(6).toString('hex')}`;
     this.send({ command: 'SEND', name, data: marker });
     await this.expectReceive(name, marker, options);
   }
 
-  /** Lines received and not taken (RECEIVEs nobody waited for, bad lines). */
+  /**
+   * Lines received and not taken (RECEIVEs nobody waited for, bad lines), less the barrier markers
+   * of other connections logged in under the same name: a SEND to oneself reaches them all.
+   */
   leftovers(): ChatLine[] {
-    return [...this.inbox];
+    return this.inbox.filter((l) => !(l.problem === null && l.command?.command === 'RECEIVE' && BARRIER_MARKER.test(l.command.data)));
   }
 }
 
