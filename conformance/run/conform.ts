@@ -79,7 +79,7 @@ export async function conform(config: ConformConfig, io: ConformIo): Promise<num
   let results: CheckResult[];
   let stoppedAfter: string | null = null;
   let connectionsOpened = 0;
-  const timeoutMs = Math.max(config.timeoutMs, pre.timeoutMs);
+  const timeoutMs = Math.max(config.timeoutMs, pre.minimumWaitMs);
   const gatingIds = (rs: readonly CheckResult[]): Set<string> => new Set(failingChecks(rs, config.strict).map((f) => f.id));
   const transcriptsDir = config.transcriptsDir ?? (config.jsonFile !== null ? join(dirname(config.jsonFile), `transcripts-${stamp(started)}`) : join('conform-transcripts', stamp(started)));
   const transcriptFile = (r: CheckResult): string | null => (r.transcript === null ? null : join(transcriptsDir, `${r.id}.json`));

@@ -2,7 +2,9 @@
 // The probe is the one of [D-CONFORM] (client/target-probe.ts): for IM a LoginRequest of a user that
 // does not exist, for CHAT/1.0 a LOGIN and a SEND to oneself; after silence the preflight names the
 // layout or protocol that does answer. It also times the probe, so each wait is several round trips
-// at least: a slow link or a loaded machine gives TIMEOUT only for real silence.
+// at least: a slow link or a loaded machine gives TIMEOUT only for real silence. (The probes
+// themselves wait at least 2 s whatever --timeout says: a probe that gives up early calls a live
+// server dead.)
 import { performance } from 'node:perf_hooks';
 import { preflightTarget, probe, probeFailure, type ProbeOptions } from '../../client/target-probe.js';
 import type { Endpoint } from '../../client/target.js';
@@ -12,8 +14,8 @@ export interface PreflightOutcome {
   problem: string | null;
   /** Median of the timed probes, ms. */
   roundTripMs: number | null;
-  /** The wait per expected frame or line: at least the one asked for, and ten of the slowest probes. */
-  timeoutMs: number;
+  /** The shortest wait per expected frame or line the link allows: ten of the slowest probes. */
+  minimumWaitMs: number;
 }
 
 const TIMED_PROBES = 5;
@@ -22,19 +24,19 @@ const ROUND_TRIPS_PER_WAIT = 10;
 
 export async function preflight(target: Endpoint, options: ProbeOptions): Promise<PreflightOutcome> {
   const problem = await preflightTarget(target, options);
-  if (problem !== null) return { problem, roundTripMs: null, timeoutMs: options.timeoutMs };
+  if (problem !== null) return { problem, roundTripMs: null, minimumWaitMs: 0 };
   const times: number[] = [];
   for (let i = 0; i < TIMED_PROBES; i++) {
     const start = performance.now();
     const outcome = await probe(target, options);
-    if (outcome.kind !== 'answered') return { problem: probeFailure(target, options, outcome), roundTripMs: null, timeoutMs: options.timeoutMs };
+    if (outcome.kind !== 'answered') return { problem: probeFailure(target, options, outcome), roundTripMs: null, minimumWaitMs: 0 };
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
   return {
     problem: null,
     roundTripMs: Math.round(times[Math.floor(times.length / 2)]! * 1000) / 1000,
-    timeoutMs: Math.max(options.timeoutMs, Math.ceil(times.at(-1)! * ROUND_TRIPS_PER_WAIT)),
+    minimumWaitMs: Math.ceil(times.at(-1)! * ROUND_TRIPS_PER_WAIT),
   };
 }
 

@@ -54,7 +54,7 @@ export async function replay(file: string, target: Endpoint, io: ReplayIo, optio
   const run = await runChecks([check], {
     profile: {
       host: target.host, port: target.port, protocol: recorded.protocol, layout: recorded.layout, maxBodyBytes: s.maxBodyBytes, maxLineBytes: s.maxLineBytes,
-      timeoutMs: Math.max(options.timeoutMs ?? s.timeoutMs, pre.timeoutMs), httpBase: null, idleTimeoutMs: null, unanswered: s.unanswered,
+      timeoutMs: Math.max(options.timeoutMs ?? s.timeoutMs, pre.minimumWaitMs), httpBase: null, idleTimeoutMs: null, unanswered: s.unanswered,
     },
     settings: { seed: s.seed, runs: s.runs, nonce: randomBytes(3).toString('hex'), replayPath: recorded.fastCheck?.path ?? null },
     knownFailures: new Set(),

@@ -143,6 +143,9 @@ describe('talkbench conform: a failing check', () => {
       expect(run.stdout).toMatch(/expected the connection closed after a frame of id 0/);
       expect(run.stdout).toMatch(/rerun +talkbench conform --target 127\.0\.0\.1:\d+ --protocol im --layout le --seed \d+ --only im\.frame\.non-request-id/);
       const result = await readResult(json);
+      // --timeout below the probes' own 2 s is honoured (raised only to ten round trips).
+      expect(result.settings.timeoutMs).toBeGreaterThanOrEqual(500);
+      expect(result.settings.timeoutMs).toBeLessThan(2000);
       const check = result.checks[0]!;
       expect(check.transcriptFile).not.toBeNull();
       const saved = JSON.parse(await readFile(check.transcriptFile!.startsWith('/') ? check.transcriptFile! : join(dir, check.transcriptFile!), 'utf8'));
@@ -176,7 +179,7 @@ describe('talkbench replay of a property that a mutant fails', () => {
     try {
       const json = join(dir, 'partial.json');
       const maxBody = String(running.profile?.maxBodyBytes ?? 16 * 1024 * 1024);
-      const run = await conform(['--target', `127.0.0.1:${running.port}`, '--max-body', maxBody, '--only', 'im.frame.split-anywhere', '--seed', '11', '--runs', '10', '--timeout', '500ms', '--json', json]);
+      const run = await conform(['--target', `127.0.0.1:${running.port}`, '--max-body', maxBody, '--only', 'im.frame.split-anywhere', '--seed', '11', '--runs', '10', '--timeout', '300ms', '--json', json]);
       expect(run.code, run.stdout).toBe(1);
       expect(run.stdout).toMatch(/smallest example \(seed 11, path \d+(:\d+)*, \d+ shrinks\)/);
       const check = (await readResult(json)).checks[0]!;
@@ -192,5 +195,6 @@ describe('talkbench replay of a property that a mutant fails', () => {
     } finally {
       await running.close();
     }
-  });
+    // Shrinking waits out a timeout at every failing try.
+  }, 120_000);
 });

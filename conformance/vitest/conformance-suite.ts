@@ -60,7 +60,7 @@ export function conformanceSuite(options: ConformanceSuiteOptions = {}): void {
       const run = await runChecks(checks, {
         profile: {
           host: endpoint.host, port: endpoint.port, protocol, layout, maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024, maxLineBytes: options.maxLineBytes ?? 4096,
-          timeoutMs: pre.timeoutMs, httpBase: null, idleTimeoutMs: null, unanswered: options.unanswered ?? [],
+          timeoutMs: Math.max(options.timeoutMs ?? 2000, pre.minimumWaitMs), httpBase: null, idleTimeoutMs: null, unanswered: options.unanswered ?? [],
         },
         settings: { seed, runs: options.runs ?? 25, nonce: randomInt(0, 2 ** 24).toString(16).padStart(6, '0') },
         knownFailures: new Set(options.knownFailures ?? []),
