@@ -103,6 +103,15 @@ describe('talkbench conform: runs that must not be green', () => {
     expect(run.stdout).not.toMatch(/^(FAIL|TIMEOUT) /m);
   });
 
+  test('a CHAT/1.0 server given to --protocol im, and an IM server given to --protocol chat, are named: exit 3', async () => {
+    const asIm = await conform(['--target', `127.0.0.1:${server.chatPort}`, '--only', 'im.frame.coalesced']);
+    expect(asIm.code).toBe(3);
+    expect(asIm.stdout).toMatch(/it speaks CHAT\/1\.0: use --protocol chat/);
+    const asChat = await conform(['--target', `127.0.0.1:${server.imPort}`, '--protocol', 'chat', '--only', 'chat.send']);
+    expect(asChat.code).toBe(3);
+    expect(asChat.stdout).toMatch(/it speaks the IM protocol \(layout le\): use --protocol im/);
+  });
+
   test('a known failure that passes fails the run (exit 1) as stale; an id not in the catalogue exits 2', async () => {
     const list = join(dir, 'known.txt');
     await writeFile(list, '# passes against the reference server\nim.frame.coalesced\n');
