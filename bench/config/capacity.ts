@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { HTTP_SOCKETS_PER_WORKER } from '../engine/http-downloads.js';
+import { groupCount } from '../model/population.js';
 import type { LoadConfig } from './load-config.js';
 
 /** Descriptors a generator process keeps for itself: stdio, IPC, event loops of its threads, pipes. */
@@ -127,9 +128,14 @@ export function planCapacity(demand: RunDemand, facts: MachineFacts): CapacityPl
 
 // ---- the model: what a run of `users` users needs -------------------------------------------------
 
-/** Sockets of the busiest process: processes get whole friend groups. */
+/**
+ * Sockets of the busiest process: processes get whole friend groups, the first ones one group more
+ * when they do not divide evenly, and a last group of one joins the group before it (population.ts),
+ * so one group may hold groupSize + 1.
+ */
 function usersPerProcess(users: number, groupSize: number, processes: number): number {
-  return Math.min(users, Math.ceil(Math.ceil(users / groupSize) / processes) * groupSize);
+  const merged = users % groupSize === 1 && users > groupSize ? 1 : 0;
+  return Math.min(users, Math.ceil(groupCount(users, groupSize) / processes) * groupSize + merged);
 }
 
 function httpSockets(demand: RunDemand, processes: number): number {
@@ -148,7 +154,7 @@ function usablePerProcess(facts: MachineFacts): number {
 function processesNeeded(demand: RunDemand, facts: MachineFacts, users: number): number {
   const limit = facts.openFilesPerProcess;
   if (limit === null || users === 0) return 1;
-  const most = Math.max(1, Math.ceil(users / demand.groupSize));
+  const most = Math.max(1, groupCount(users, demand.groupSize));
   if (descriptorsPerProcess(demand, users, most) > limit) return Infinity;
   return smallestFitting((p) => descriptorsPerProcess(demand, users, p) <= limit, 1, most);
 }

@@ -227,6 +227,15 @@ describe('planCapacity: the processes it chooses', () => {
     },
   );
 
+  test('a last group of one joins the one before it: 9 users in groups of 8 are one group of 9, in one process (found by the property below)', () => {
+    const limit = GENERATOR_RESERVED_DESCRIPTORS + 16;
+    const demand = { users: 9, groupSize: 8, workers: 2, uploads: true, processes: null, targets: 1, loopbackTargets: true, sourceAddresses: 8 } as RunDemand;
+    const facts: MachineFacts = { cores: 16, availableMemoryBytes: 2 ** 50, openFilesPerProcess: limit, systemFiles: null, ephemeralPorts: { low: 1024, high: 65_535 } };
+    const got = check(demand, facts);
+    // Two processes would not help (the one group of 9 goes to one of them): refused, 16 descriptors short.
+    expect(got).toBeInstanceOf(CapacityError);
+  });
+
   // Open-file limits within a friend group of what a run needs, where a sloppy count shows.
   const arbTight = fc.record({
     users: fc.integer({ min: 1, max: 5000 }),
