@@ -15,7 +15,7 @@ import { runLoad, unusableResult } from '../bench/run/run-load.js';
 import type { LiveView } from '../bench/run/run-progress.js';
 import { finalProbe, preflight } from '../bench/run/preflight.js';
 import { withLateTargetFailure } from '../bench/run/outcome.js';
-import { formatSummary } from '../bench/run/summary.js';
+import { formatSummary } from '../reports/render/load-summary.js';
 import { EXIT } from '../util/exit-codes.js';
 import { UsageError } from '../util/errors.js';
 import { declareOptions, givenWords } from './parse-values.js';

@@ -4,6 +4,7 @@ import { conformCommand } from './conform-command.js';
 import { loadCommand } from './load-command.js';
 import { mergeCommand } from './merge-command.js';
 import { replayCommand } from './replay-command.js';
+import { reportCommand } from './report-command.js';
 import { serveCommand } from './serve-command.js';
 import { VERSION } from './version.js';
 import { EXIT } from '../util/exit-codes.js';
@@ -16,7 +17,8 @@ const program = new Command('talkbench')
   .addCommand(loadCommand())
   .addCommand(mergeCommand())
   .addCommand(conformCommand())
-  .addCommand(replayCommand());
+  .addCommand(replayCommand())
+  .addCommand(reportCommand());
 
 // addCommand does not pass settings down: every command reports usage errors the same way.
 for (const command of [program, ...program.commands]) command.showHelpAfterError('(add --help for usage)').exitOverride();

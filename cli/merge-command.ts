@@ -8,7 +8,7 @@ import { initHistograms } from '../reports/schema/histogram.js';
 import { parseThreshold, withDefaultThreshold, type Threshold } from '../bench/metrics/thresholds.js';
 import { MergeError, mergeLoadResults, missingShards, readPart, startSpreadMs } from '../bench/run/merge.js';
 import type { LoadResult } from '../bench/run/result.js';
-import { formatSummary } from '../bench/run/summary.js';
+import { formatSummary } from '../reports/render/load-summary.js';
 import { EXIT } from '../util/exit-codes.js';
 import { UsageError } from '../util/errors.js';
 

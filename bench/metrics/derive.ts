@@ -2,32 +2,14 @@
 // what the summary shows. Latencies in milliseconds, rates per second.
 import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
 import { LATENCY_STATS, SETUP_OPS, type LatencyOp } from '../../reports/schema/metric-names.js';
-import type { RecorderSnapshot, Tally } from './recorder.js';
+import { errorCount } from '../../reports/schema/error-count.js';
+import type { RecorderSnapshot } from './recorder.js';
+
+export { errorCount };
 
 export type Measurements = Pick<RecorderSnapshot, 'ops' | 'delivery' | 'disconnects' | 'unexpectedFrames' | 'badLines' | 'downloadBytes'>;
 
-const total = (tally: Readonly<Tally>): number => Object.values(tally).reduce((n, v) => n + v, 0);
 const round2 = (v: number): number => Math.round(v * 100) / 100;
-
-/**
- * [D-VERDICT] `errors`: failed, timed-out and unanswered requests of every operation, lost and
- * corrupted deliveries, frames under an unexpected id, bad lines, and connections the target closed
- * or reset while the run still used them. `attempts`: the requests and deliveries that could have
- * failed, and those unasked-for events.
- */
-export function errorCount(m: Measurements): { errors: number; attempts: number } {
-  // What the server did unasked (closing, frames and lines nobody awaited) is an error and an event of
-  // its own, so the ratio stays a share: at most 1.
-  const unasked = total(m.disconnects) + total(m.unexpectedFrames) + total(m.badLines);
-  let errors = unasked;
-  let attempts = unasked;
-  for (const op of Object.values(m.ops)) {
-    errors += op.failed + op.timeouts + op.unanswered;
-    attempts += op.sent;
-  }
-  for (const d of Object.values(m.delivery)) errors += d.lost + d.corrupted;
-  return { errors, attempts };
-}
 
 export function deriveMetrics(m: Measurements, measuredMs: number): Record<string, number> {
   const metrics: Record<string, number> = {};

@@ -12,8 +12,8 @@ import { OUTCOMES, type CheckDefinition, type Outcome } from '../catalogue/check
 import { CATALOGUE } from '../catalogue/catalogue.js';
 import { formatCatalogue } from '../catalogue/list.js';
 import { suiteVersion } from '../catalogue/suite-version.js';
-import { formatCheck, formatTotals } from '../report/console.js';
-import { formatJUnit } from '../report/junit.js';
+import { formatCheck, formatTotals } from '../../reports/render/conformance-console.js';
+import { formatJUnit } from '../../reports/render/conformance-junit.js';
 import type { ConformConfig } from './conform-options.js';
 import { readKnownFailures } from './known-failures.js';
 import { liveness, preflight } from './preflight.js';

@@ -9,7 +9,7 @@ import { conformanceTranscriptSchema, type ConformanceTranscript } from '../../r
 import { UsageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
 import { CATALOGUE } from '../catalogue/catalogue.js';
-import { formatCheck } from '../report/console.js';
+import { formatCheck } from '../../reports/render/conformance-console.js';
 import { liveness, preflight } from './preflight.js';
 import { runChecks } from './run-checks.js';
 

@@ -1,9 +1,10 @@
-// Reading a load result file [D-RESULT] [D-SCHEMA]: JSON text (or a value already parsed) in, a
+// Reading result files [D-RESULT] [D-SCHEMA]. A load result: JSON text (or a value already parsed) in, a
 // current-version LoadResult out, older versions brought up through migrations.ts. Whatever is wrong
 // (not JSON, another kind, a newer or unreadable version, a field of the wrong type) is one
 // ResultFileError naming the file, the field and the versions.
 import type { z } from 'zod';
 import { UsageError } from '../../util/errors.js';
+import { CONFORMANCE_SCHEMA_VERSION, conformanceResultSchema, type ConformanceResult } from './conformance-result.js';
 import { loadResultSchema, LOAD_SCHEMA_VERSION, type LoadResult } from './load-result.js';
 import { MIGRATIONS, OLDEST_READABLE_VERSION, UNREADABLE_VERSIONS } from './migrations.js';
 
@@ -46,15 +47,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export function readLoadResult(input: unknown, fileName: string): LoadResult {
   const bad = (what: string): ResultFileError => new ResultFileError(`${fileName}: ${what}`);
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (err) {
-      throw bad(`not JSON (${(err as Error).message})`);
-    }
-  }
-  if (!isObject(value)) throw bad('not a talkbench result (a JSON object with "kind" and "schemaVersion")');
+  const value = parsedObject(input, bad);
   const { kind, schemaVersion, tool } = value;
   if (kind === undefined) throw bad('kind: missing: not a talkbench result file');
   if (kind !== 'load') throw bad(`kind: is ${JSON.stringify(kind)}, not "load": this is not the result of talkbench load or merge`);
@@ -82,4 +75,48 @@ export function readLoadResult(input: unknown, fileName: string): LoadResult {
     throw bad(`${problem(parsed.error)} (the file is a load result of version ${LOAD_SCHEMA_VERSION}${from}; ${READS})`);
   }
   return parsed.data;
+}
+
+const CONFORMANCE_READS = `this talkbench reads conformance results of schema version ${CONFORMANCE_SCHEMA_VERSION}`;
+
+/** The conformance result in `input` (text or parsed JSON); `fileName` names it in errors. */
+export function readConformanceResult(input: unknown, fileName: string): ConformanceResult {
+  const bad = (what: string): ResultFileError => new ResultFileError(`${fileName}: ${what}`);
+  const value = parsedObject(input, bad);
+  if (value.kind !== 'conformance') throw bad(`kind: is ${JSON.stringify(value.kind)}, not "conformance": this is not the result of talkbench conform`);
+  const { schemaVersion, tool } = value;
+  if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion)) {
+    throw bad(`schemaVersion: ${schemaVersion === undefined ? 'missing' : `${JSON.stringify(schemaVersion)} is not a version number`}; ${CONFORMANCE_READS}`);
+  }
+  if (schemaVersion > CONFORMANCE_SCHEMA_VERSION) {
+    const writer = isObject(tool) && typeof tool.version === 'string' ? ` (written by talkbench ${tool.version})` : '';
+    throw bad(`schemaVersion: ${schemaVersion}${writer} is too new: ${CONFORMANCE_READS}; read it with a newer talkbench`);
+  }
+  if (schemaVersion < CONFORMANCE_SCHEMA_VERSION) throw bad(`schemaVersion: ${schemaVersion} is too old: ${CONFORMANCE_READS}`);
+  const parsed = conformanceResultSchema.safeParse(value);
+  if (!parsed.success) throw bad(`${problem(parsed.error)} (${CONFORMANCE_READS})`);
+  return parsed.data;
+}
+
+export type AnyResult = { kind: 'load'; result: LoadResult } | { kind: 'conformance'; result: ConformanceResult };
+
+/** A result file of any kind this talkbench reads, by its `kind` [D-RESULT]. */
+export function readAnyResult(input: unknown, fileName: string): AnyResult {
+  const value = parsedObject(input, (what) => new ResultFileError(`${fileName}: ${what}`));
+  if (value.kind === 'conformance') return { kind: 'conformance', result: readConformanceResult(value, fileName) };
+  if (value.kind === 'load' || value.kind === undefined) return { kind: 'load', result: readLoadResult(value, fileName) };
+  throw new ResultFileError(`${fileName}: kind: ${JSON.stringify(value.kind)} is not a kind this talkbench reads (load, conformance)`);
+}
+
+function parsedObject(input: unknown, bad: (what: string) => ResultFileError): Record<string, unknown> {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (err) {
+      throw bad(`not JSON (${(err as Error).message})`);
+    }
+  }
+  if (!isObject(value)) throw bad('not a talkbench result (a JSON object with "kind" and "schemaVersion")');
+  return value;
 }

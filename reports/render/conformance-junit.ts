@@ -3,14 +3,9 @@
 // the run is a <failure> (FAIL, TIMEOUT) or an <error> (ERROR); one that does not (a SHOULD without
 // --strict, an INFO, a known failure) is <skipped> with its outcome in the message, so the report
 // and the exit code tell the same story.
-import type { ConformanceResult } from '../../reports/schema/conformance-result.js';
+import type { ConformanceResult } from '../schema/conformance-result.js';
+import { xmlAttributes as attrs, xmlText as escape } from './xml.js';
 
-const escape = (text: string): string => text
-  // XML 1.0 cannot carry most control characters, even escaped.
-  .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
-  .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-const attrs = (pairs: Record<string, string | number>): string => Object.entries(pairs).map(([k, v]) => ` ${k}="${escape(String(v))}"`).join('');
 const property = (name: string, value: string | number): string => `<property${attrs({ name, value })}/>`;
 
 export function formatJUnit(result: ConformanceResult): string {

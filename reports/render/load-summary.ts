@@ -2,11 +2,10 @@
 // deliveries, and then why the run went as it did: failures with the server's own words, frames and
 // lines nobody asked for, disconnects, users given up on; the generator's health beside the errors
 // (an overload verdict never hides them), thresholds and the verdict.
-import { decodeHistogram, summarize } from '../../reports/schema/histogram.js';
-import { errorCount } from '../metrics/derive.js';
-import type { Tally } from '../metrics/recorder.js';
+import { errorCount } from '../schema/error-count.js';
+import { decodeHistogram, summarize } from '../schema/histogram.js';
+import type { LoadResult, Tally } from '../schema/load-result.js';
 import { formatTable, type TextColumn } from '../../util/text-table.js';
-import type { LoadResult } from './result.js';
 
 const fmtMs = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const fmtInt = (v: number): string => v.toLocaleString('en-US');
