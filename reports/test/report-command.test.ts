@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import * as hdr from 'hdr-histogram-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runTalkbench } from '../../test-support/talkbench-cli.js';
 
@@ -63,6 +64,35 @@ describe('talkbench report: a load result', () => {
     const run = await report([v2('v2-load.json')]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^result: /m);
+  });
+});
+
+describe('talkbench report --hdr: histograms for HdrHistogram tools', () => {
+  test('an interval log per operation that HistogramLogReader reads back, second by second, with every count; percentile distributions in ms', async () => {
+    const out = join(dir, 'hdr');
+    const run = await report([fixture('v3-load.json'), '--hdr', out]);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(await readFile(fixture('v3-load.json'), 'utf8'));
+    const samples = result.timeSeries.filter((s: { ops: Record<string, unknown> }) => s.ops['chat.e2e'] !== undefined);
+    const log = await readFile(join(out, 'chat.e2e.hlog'), 'utf8');
+    const reader = new hdr.HistogramLogReader(log);
+    const counts: number[] = [];
+    for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) counts.push(h.totalCount);
+    expect(counts).toHaveLength(samples.length);
+    const perSecond = samples.map((s: { ops: Record<string, { histogram: string }> }) => hdr.decodeFromCompressedBase64(s.ops['chat.e2e']!.histogram).totalCount);
+    expect(counts).toEqual(perSecond);
+    expect(hdr.listTags(log).sort()).toEqual([...new Set(samples.map((s: { phase: string }) => s.phase))].sort());
+    const hgrm = await readFile(join(out, 'chat.e2e.corrected.hgrm'), 'utf8');
+    expect(hgrm).toMatch(/Value +Percentile +TotalCount +1\/\(1-Percentile\)/);
+    expect(hgrm).toMatch(/#\[Mean += +[\d.]+, StdDeviation/);
+    // The last line of the distribution counts every chat, like the summary.
+    expect(hgrm).toMatch(new RegExp(`#\\[Max += +[\\d.]+, Total count += +${result.ops['chat.e2e'].ok}\\]`));
+  });
+
+  test('on a conformance result it is a usage error', async () => {
+    const run = await report([fixture('conformance-passing-chat.json'), '--hdr', join(dir, 'x')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--hdr: .* is a conformance result/);
   });
 });
 
