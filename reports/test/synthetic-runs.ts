@@ -1,0 +1,50 @@
+// Synthetic runs for the comparison tests: per-second histograms drawn from a latency distribution,
+// seeded, with no sockets. Each second has its own small multiplier (seconds of a real run differ:
+// the server's state of the moment), which the bootstrap over seconds must capture.
+import { encodeHistogram, newHistogram, recordMicros } from '../schema/histogram.js';
+
+export interface SyntheticRun {
+  seconds: number;
+  perSecond: number;
+  /** Median latency, µs. */
+  medianUs: number;
+  /** Spread of log-latency within a second. */
+  sigma: number;
+  /** Spread of the per-second multiplier (log scale). */
+  secondSigma: number;
+  /** Everything slower by this factor. */
+  scale?: number;
+  /** This share of requests is slower by tailFactor (a change in the tail only). */
+  tailShare?: number;
+  tailFactor?: number;
+}
+
+function generator(seed: number): () => number {
+  let a = (seed * 2654435761) >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A run's per-second histograms, encoded as a result keeps them. */
+export function syntheticRun(run: SyntheticRun, seed: number): string[] {
+  const u = generator(seed);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+  const out: string[] = [];
+  for (let s = 0; s < run.seconds; s++) {
+    const h = newHistogram();
+    const second = Math.exp(run.secondSigma * normal());
+    for (let i = 0; i < run.perSecond; i++) {
+      let v = run.medianUs * second * Math.exp(run.sigma * normal()) * (run.scale ?? 1);
+      if (run.tailShare && u() < run.tailShare) v *= run.tailFactor ?? 1;
+      recordMicros(h, v);
+    }
+    out.push(encodeHistogram(h));
+    h.destroy();
+  }
+  return out;
+}
