@@ -15,6 +15,10 @@ import { initHistograms } from '../reports/schema/histogram.js';
 import { readAnyResult, ResultFileError } from '../reports/schema/read-result.js';
 import { UsageError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
+import { compareConformance, compareLoads, type CompareSettings } from '../reports/compare/compare-results.js';
+import { comparisonMarkdown, comparisonSummary } from '../reports/render/comparison.js';
+import { comparisonResultSchema, type ComparisonResult } from '../reports/schema/comparison-result.js';
+import { VERSION } from './version.js';
 import { join } from 'node:path';
 
 async function write(file: string, text: string): Promise<void> {
@@ -22,24 +26,78 @@ async function write(file: string, text: string): Promise<void> {
   await writeFile(file, text);
 }
 
+interface ReportFlags {
+  md?: string; junit?: string; hdr?: string; compare?: boolean; tolerance: string; confidence: string; resamples: string; seed: string;
+  allowConfigChange?: boolean; failOnInconclusive?: boolean; out?: string;
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new ResultFileError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+  }
+}
+
+/** `10%` or `0.1`, as a fraction in (0, 1). */
+function fraction(flag: string, word: string): number {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(word.trim());
+  const v = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  if (!(v > 0 && v < 1)) throw new UsageError(`${flag} ${word}: give a percentage between 0 and 100 (10%) or a fraction (0.1)`);
+  return v;
+}
+
+function whole(flag: string, word: string, min: number): number {
+  if (!/^\d+$/.test(word) || Number(word) < min) throw new UsageError(`${flag} ${word}: give a whole number of at least ${min}`);
+  return Number(word);
+}
+
+async function compare(files: string[], flags: ReportFlags, out: (line: string) => void): Promise<number> {
+  if (files.length !== 2) throw new UsageError(`--compare takes two result files, BASE then NEW, not ${files.length}`);
+  const settings: CompareSettings = {
+    tolerance: fraction('--tolerance', flags.tolerance), confidence: fraction('--confidence', flags.confidence),
+    resamples: whole('--resamples', flags.resamples, 20), seed: whole('--seed', flags.seed, 0),
+    failOnInconclusive: flags.failOnInconclusive === true, allowConfigChange: flags.allowConfigChange === true, toolVersion: VERSION,
+  };
+  const [base, next] = [readAnyResult(await readText(files[0]!), files[0]!), readAnyResult(await readText(files[1]!), files[1]!)];
+  let result: ComparisonResult;
+  if (base.kind === 'load' && next.kind === 'load') result = compareLoads(base.result, next.result, [files[0]!, files[1]!], settings);
+  else if (base.kind === 'conformance' && next.kind === 'conformance') result = compareConformance(base.result, next.result, [files[0]!, files[1]!], settings);
+  else throw new UsageError(`--compare: ${files[0]} is a ${base.kind} result and ${files[1]} a ${next.kind} result: compare two of one kind`);
+  comparisonResultSchema.parse(result);
+  out(comparisonSummary(result));
+  if (flags.md) await write(flags.md, comparisonMarkdown(result));
+  if (flags.out) await write(flags.out, `${JSON.stringify(result, null, 2)}\n`);
+  for (const [f, what] of [[flags.md, 'Markdown'], [flags.out, 'comparison']] as const) if (f) out(`${what} written to ${f}`);
+  return result.exitCode;
+}
+
 export function reportCommand(): Command {
   return new Command('report')
     .description('render a result file (load or conformance): the summary here, Markdown and JUnit on request')
-    .argument('<result>', 'a file written by talkbench load --out, merge --out or conform --json')
+    .argument('<results...>', 'a file written by talkbench load --out, merge --out or conform --json (two with --compare: BASE NEW)')
     .option('--md <file>', 'write a Markdown report (pull-request comments, $GITHUB_STEP_SUMMARY)')
     .option('--junit <file>', 'write JUnit XML (load: a testcase per threshold and one for the run; conformance: one per check)')
     .option('--hdr <dir>', "load results: each operation's histograms in HdrHistogram's formats (OP.hlog interval log, OP.corrected.hgrm and OP.uncorrected.hgrm)")
-    .action(async (file: string, flags: { md?: string; junit?: string; hdr?: string }) => {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (err) {
-        const e = err as NodeJS.ErrnoException;
-        throw new ResultFileError(`${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
-      }
+    .option('--compare', 'compare two results of one kind, BASE then NEW [D-COMPARE]: exit 6 on a regression')
+    .option('--tolerance <percent>', 'with --compare: a change within this is unchanged', '10%')
+    .option('--confidence <percent>', 'with --compare: the confidence of the intervals', '95%')
+    .option('--resamples <n>', 'with --compare: bootstrap resamples of whole seconds', '200')
+    .option('--seed <n>', 'with --compare: seed of the resampling', '1')
+    .option('--allow-config-change', 'with --compare: compare runs of different workloads anyway')
+    .option('--fail-on-inconclusive', 'with --compare: a percentile the data cannot judge fails too (exit 6)')
+    .option('--out <file>', 'with --compare: write the comparison (kind comparison) here')
+    .action(async (files: string[], flags: ReportFlags) => {
       await initHistograms();
-      const read = readAnyResult(text, file);
       const out = (line: string): void => { process.stdout.write(`${line}\n`); };
+      if (flags.compare) {
+        process.exitCode = await compare(files, flags, out);
+        return;
+      }
+      if (files.length !== 1) throw new UsageError(`report takes one result file (two with --compare), not ${files.length}`);
+      const file = files[0]!;
+      const read = readAnyResult(await readText(file), file);
       if (read.kind === 'load') {
         out(formatSummary(read.result));
         if (flags.md) await write(flags.md, loadMarkdown(read.result));
@@ -49,6 +107,10 @@ export function reportCommand(): Command {
           for (const f of files) await write(join(flags.hdr, f.name), f.text);
           out(`${files.length} HdrHistogram files written to ${flags.hdr}/`);
         }
+      } else if (read.kind === 'comparison') {
+        if (flags.hdr || flags.junit) throw new UsageError(`${flags.hdr ? '--hdr' : '--junit'}: ${file} is a comparison; render its two results instead`);
+        out(comparisonSummary(read.result));
+        if (flags.md) await write(flags.md, comparisonMarkdown(read.result));
       } else {
         if (flags.hdr) throw new UsageError(`--hdr: ${file} is a conformance result, which has no latency histograms`);
         out(conformanceSummary(read.result));

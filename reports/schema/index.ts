@@ -3,6 +3,7 @@
 // other parts.
 export * from './load-result.js';
 export * from './conformance-result.js';
+export * from './comparison-result.js';
 export * from './migrations.js';
 export * from './read-result.js';
 export * from './histogram.js';

@@ -4,6 +4,7 @@
 // ResultFileError naming the file, the field and the versions.
 import type { z } from 'zod';
 import { UsageError } from '../../util/errors.js';
+import { COMPARISON_SCHEMA_VERSION, comparisonResultSchema, type ComparisonResult } from './comparison-result.js';
 import { CONFORMANCE_SCHEMA_VERSION, conformanceResultSchema, type ConformanceResult } from './conformance-result.js';
 import { loadResultSchema, LOAD_SCHEMA_VERSION, type LoadResult } from './load-result.js';
 import { MIGRATIONS, OLDEST_READABLE_VERSION, UNREADABLE_VERSIONS } from './migrations.js';
@@ -98,14 +99,25 @@ export function readConformanceResult(input: unknown, fileName: string): Conform
   return parsed.data;
 }
 
-export type AnyResult = { kind: 'load'; result: LoadResult } | { kind: 'conformance'; result: ConformanceResult };
+/** A comparison result (`report --compare --out`), of the one schema version there is. */
+export function readComparisonResult(value: Record<string, unknown>, fileName: string): ComparisonResult {
+  const bad = (what: string): ResultFileError => new ResultFileError(`${fileName}: ${what}`);
+  const reads = `this talkbench reads comparison results of schema version ${COMPARISON_SCHEMA_VERSION}`;
+  if (value.schemaVersion !== COMPARISON_SCHEMA_VERSION) throw bad(`schemaVersion: ${JSON.stringify(value.schemaVersion)}: ${reads}`);
+  const parsed = comparisonResultSchema.safeParse(value);
+  if (!parsed.success) throw bad(`${problem(parsed.error)} (${reads})`);
+  return parsed.data;
+}
+
+export type AnyResult = { kind: 'load'; result: LoadResult } | { kind: 'conformance'; result: ConformanceResult } | { kind: 'comparison'; result: ComparisonResult };
 
 /** A result file of any kind this talkbench reads, by its `kind` [D-RESULT]. */
 export function readAnyResult(input: unknown, fileName: string): AnyResult {
   const value = parsedObject(input, (what) => new ResultFileError(`${fileName}: ${what}`));
   if (value.kind === 'conformance') return { kind: 'conformance', result: readConformanceResult(value, fileName) };
+  if (value.kind === 'comparison') return { kind: 'comparison', result: readComparisonResult(value, fileName) };
   if (value.kind === 'load' || value.kind === undefined) return { kind: 'load', result: readLoadResult(value, fileName) };
-  throw new ResultFileError(`${fileName}: kind: ${JSON.stringify(value.kind)} is not a kind this talkbench reads (load, conformance)`);
+  throw new ResultFileError(`${fileName}: kind: ${JSON.stringify(value.kind)} is not a kind this talkbench reads (load, conformance, comparison)`);
 }
 
 function parsedObject(input: unknown, bad: (what: string) => ResultFileError): Record<string, unknown> {

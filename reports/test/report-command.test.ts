@@ -127,7 +127,7 @@ describe('talkbench report: a conformance result', () => {
 describe('talkbench report: files it cannot read exit 2 with one line', () => {
   test.each([
     ['not JSON', '{"kind": "load",', /not JSON/],
-    ['another kind', '{"kind": "comparison", "schemaVersion": 1}', /kind: "comparison" is not a kind this talkbench reads/],
+    ['another kind', '{"kind": "benchmark", "schemaVersion": 1}', /kind: "benchmark" is not a kind this talkbench reads/],
     ['a newer conformance schema', null, /schemaVersion: 99 \(written by talkbench [^)]+\) is too new: this talkbench reads conformance results of schema version 1/],
     ['a field of the wrong type', 'wrong-type', /checks\[0\]\.outcome/],
   ] as const)('%s', async (_name, content, message) => {

@@ -1,0 +1,94 @@
+// Two results of one kind compared [D-COMPARE]. Load runs: the workload must be the same (scenario,
+// protocol, users, rates, model, sizes, duration, warm-up), else the comparison is refused (exit 2)
+// unless allowed; targets, versions and machines may differ. Each operation both runs measured gets
+// its percentiles judged (compare-percentiles.ts); error counts are compared too. Conformance runs:
+// the checks that newly fail and newly pass. Exit 6 on a regression, a rise in errors or a newly
+// failing check; inconclusive exits 0 unless told to fail on it.
+import type { ComparisonResult } from '../schema/comparison-result.js';
+import type { ConformanceResult } from '../schema/conformance-result.js';
+import type { LoadResult } from '../schema/load-result.js';
+import { UsageError } from '../../util/errors.js';
+import { EXIT } from '../../util/exit-codes.js';
+import { comparePercentiles } from './compare-percentiles.js';
+
+export const COMPARED_PERCENTILES = [50, 90, 99, 99.9] as const;
+
+export interface CompareSettings {
+  tolerance: number;
+  confidence: number;
+  resamples: number;
+  seed: number;
+  failOnInconclusive: boolean;
+  allowConfigChange: boolean;
+  toolVersion: string;
+}
+
+/** The workload settings a comparison needs equal, by name. */
+function workload(r: LoadResult): Record<string, unknown> {
+  const c = r.config;
+  return {
+    scenario: c.scenario, protocol: c.protocol, users: c.users, rates: c.rates, rate: c.rate, inflight: c.inflight,
+    heartbeatIntervalMs: c.heartbeatIntervalMs, bodyBytes: c.bodyBytes, chatBytes: c.chatBytes, uploadBytes: c.uploadBytes,
+    groupSize: c.groupSize, durationMs: c.durationMs, warmupMs: c.warmupMs, rampUpMs: c.rampUpMs,
+  };
+}
+
+export function configDifferences(base: LoadResult, next: LoadResult): string[] {
+  const a = workload(base);
+  const b = workload(next);
+  return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
+}
+
+/** The measured seconds' histograms of one operation. */
+const measuredSeconds = (r: LoadResult, op: string): string[] =>
+  r.timeSeries.filter((s) => s.phase === 'measured' && s.ops[op] !== undefined).map((s) => s.ops[op]!.histogram);
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+export function compareLoads(base: LoadResult, next: LoadResult, files: [string, string], s: CompareSettings): ComparisonResult {
+  const differences = configDifferences(base, next);
+  if (differences.length > 0 && !s.allowConfigChange) {
+    throw new UsageError(`the runs have different workloads, so their latencies do not compare: ${differences.join('; ')} (--allow-config-change compares them anyway)`, 'CONFIG_CHANGED');
+  }
+  const operations = Object.keys(base.ops).filter((op) => next.ops[op] !== undefined).sort().flatMap((op) => {
+    const b = measuredSeconds(base, op);
+    const n = measuredSeconds(next, op);
+    if (b.length === 0 || n.length === 0) return [];
+    const changes = comparePercentiles(b, n, { percentiles: COMPARED_PERCENTILES, tolerance: s.tolerance, confidence: s.confidence, resamples: s.resamples, seed: s.seed })
+      .map((c) => ({ percentile: c.percentile, baseMs: finite(c.baseMs), newMs: finite(c.newMs), ratio: finite(c.ratio), low: finite(c.low), high: finite(c.high), verdict: c.verdict }));
+    // An operation that is only sent (a status change: no reply to time) has no latency to judge.
+    if (changes.every((c) => c.baseMs === null && c.newMs === null)) return [];
+    return [{ op, baseSeconds: b.length, newSeconds: n.length, changes }];
+  });
+  const errors = { base: base.metrics.errors ?? 0, new: next.metrics.errors ?? 0, rose: (next.metrics.errors ?? 0) > (base.metrics.errors ?? 0) };
+  const regressions: string[] = [];
+  for (const o of operations) {
+    for (const c of o.changes) {
+      if (c.verdict === 'regressed') regressions.push(`${o.op} p${c.percentile} regressed: ${c.baseMs} -> ${c.newMs} ms`);
+      if (c.verdict === 'inconclusive' && s.failOnInconclusive) regressions.push(`${o.op} p${c.percentile} inconclusive (--fail-on-inconclusive)`);
+    }
+  }
+  if (errors.rose) regressions.push(`errors rose: ${errors.base} -> ${errors.new}`);
+  return result('load', files, [base.runId, next.runId], s, { configDifferences: differences, operations, errors, checks: null, regressions });
+}
+
+export function compareConformance(base: ConformanceResult, next: ConformanceResult, files: [string, string], s: CompareSettings): ComparisonResult {
+  const failing = (r: ConformanceResult): Set<string> => new Set(r.checks.filter((c) => c.outcome === 'FAIL' || c.outcome === 'TIMEOUT' || c.outcome === 'ERROR').map((c) => c.id));
+  const passing = (r: ConformanceResult): Set<string> => new Set(r.checks.filter((c) => c.outcome === 'PASS').map((c) => c.id));
+  const [fb, fn, pb, pn] = [failing(base), failing(next), passing(base), passing(next)];
+  const newlyFailing = [...fn].filter((id) => pb.has(id)).sort();
+  const newlyPassing = [...pn].filter((id) => fb.has(id)).sort();
+  const regressions = newlyFailing.map((id) => `${id} newly fails`);
+  const id = (r: ConformanceResult): string => `suite ${r.suiteVersion}, seed ${r.settings.seed}`;
+  return result('conformance', files, [id(base), id(next)], s, { configDifferences: [], operations: [], errors: null, checks: { newlyFailing, newlyPassing }, regressions });
+}
+
+function result(compared: 'load' | 'conformance', files: [string, string], ids: [string, string], s: CompareSettings, parts: Pick<ComparisonResult, 'configDifferences' | 'operations' | 'errors' | 'checks' | 'regressions'>): ComparisonResult {
+  return {
+    kind: 'comparison', schemaVersion: 1, tool: { name: 'talkbench', version: s.toolVersion }, compared,
+    base: { file: files[0], id: ids[0] }, new: { file: files[1], id: ids[1] },
+    settings: { tolerance: s.tolerance, confidence: s.confidence, resamples: s.resamples, seed: s.seed, failOnInconclusive: s.failOnInconclusive },
+    ...parts,
+    exitCode: parts.regressions.length > 0 ? EXIT.regression : EXIT.ok,
+  };
+}

@@ -1,0 +1,50 @@
+// A comparison for people, in the terminal and in Markdown, read like benchstat: per operation and
+// percentile, BASE and NEW, the change with its interval, and the verdict (`~` where nothing changed
+// for sure, `?` where the data cannot tell).
+import type { ComparisonResult } from '../schema/comparison-result.js';
+import { formatTable } from '../../util/text-table.js';
+
+const ms = (v: number | null): string => (v === null ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const pct = (r: number | null): string => (r === null ? '-' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
+const mark = { regressed: 'regressed', improved: 'improved', unchanged: '~', inconclusive: '? (cannot tell)' } as const;
+
+function rows(c: ComparisonResult): string[][] {
+  return c.operations.flatMap((o) => o.changes.map((ch) => [
+    o.op, `p${ch.percentile}`, ms(ch.baseMs), ms(ch.newMs), pct(ch.ratio), ch.low === null ? '-' : `[${pct(ch.low)}, ${pct(ch.high)}]`, mark[ch.verdict],
+  ]));
+}
+
+const HEAD = ['operation', 'pct', 'base ms', 'new ms', 'change', `interval`, 'verdict'];
+
+function verdictLine(c: ComparisonResult): string {
+  return c.exitCode === 0 ? 'result: no regression (exit 0)' : `result: regression (exit ${c.exitCode}): ${c.regressions.join('; ')}`;
+}
+
+export function comparisonSummary(c: ComparisonResult): string {
+  const lines = [`talkbench compare (${c.compared}): base ${c.base.file} (${c.base.id}), new ${c.new.file} (${c.new.id}); tolerance ${(c.settings.tolerance * 100).toFixed(0)}%, confidence ${(c.settings.confidence * 100).toFixed(0)}%, ${c.settings.resamples} resamples of whole seconds`];
+  if (c.configDifferences.length > 0) lines.push(`workloads differ (compared as allowed): ${c.configDifferences.join('; ')}`);
+  if (c.operations.length > 0) {
+    lines.push('', formatTable(HEAD.map((header, i) => ({ header, align: i < 2 || i === 6 ? 'left' as const : 'right' as const })), rows(c)));
+  }
+  if (c.errors) lines.push(`errors: ${c.errors.base} -> ${c.errors.new}${c.errors.rose ? ' (rose)' : ''}`);
+  if (c.checks) {
+    lines.push(`checks newly failing: ${c.checks.newlyFailing.join(', ') || 'none'}`);
+    lines.push(`checks newly passing: ${c.checks.newlyPassing.join(', ') || 'none'}`);
+  }
+  lines.push(verdictLine(c));
+  return lines.join('\n');
+}
+
+export function comparisonMarkdown(c: ComparisonResult): string {
+  const esc = (t: string): string => t.replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  const lines = [`## ${c.exitCode === 0 ? '✅' : '❌'} talkbench compare (${c.compared}): ${c.exitCode === 0 ? 'no regression' : 'regression'}`, ''];
+  lines.push(`Base \`${c.base.id}\`, new \`${c.new.id}\`; tolerance ${(c.settings.tolerance * 100).toFixed(0)}%, confidence ${(c.settings.confidence * 100).toFixed(0)}%; \`~\` unchanged, \`?\` cannot tell.`);
+  if (c.regressions.length > 0) lines.push('', ...c.regressions.map((r) => `- ${esc(r)}`));
+  if (c.operations.length > 0) {
+    lines.push('', `| ${HEAD.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|');
+    for (const r of rows(c)) lines.push(`| ${r.map(esc).join(' | ')} |`);
+  }
+  if (c.errors) lines.push('', `Errors: ${c.errors.base} → ${c.errors.new}${c.errors.rose ? ' (rose)' : ''}.`);
+  if (c.checks) lines.push('', `Newly failing: ${c.checks.newlyFailing.map((id) => `\`${id}\``).join(', ') || 'none'}. Newly passing: ${c.checks.newlyPassing.map((id) => `\`${id}\``).join(', ') || 'none'}.`);
+  return `${lines.join('\n')}\n`;
+}
