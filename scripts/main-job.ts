@@ -17,7 +17,7 @@ function talkbench(args: string[], stdout: 'pipe' | 'inherit') {
 
 async function main(): Promise<number> {
   await mkdir(dir, { recursive: true });
-  const server = talkbench(['serve', '--data', join(dir, 'data'), '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', String(SCRYPT_COST), '--log-level', 'warn'], 'pipe');
+  const server = talkbench(['serve', '--data', join(dir, 'data'), '--im-port', '0', '--chat-port', '0', '--http-port', '0', '--scrypt-cost', String(SCRYPT_COST), '--log-level', 'error'], 'pipe');
   const lines: string[] = [];
   const ports: Record<string, number> = {};
   const { im: imPort, chat: chatPort } = await new Promise<{ im: number; chat: number }>((done, fail) => {
@@ -33,30 +33,68 @@ async function main(): Promise<number> {
     server.on('exit', (code) => fail(new Error(`the server exited (${code}) before listening`)));
   });
   await writeFile(join(dir, 'target.json'), JSON.stringify({ target: 'talkbench reference server', storage: 'SQLite (WAL)', scryptCost: SCRYPT_COST, listening: lines }, null, 1) + '\n');
-  const out = join(dir, 'load.json');
-  const load = talkbench(['load', '--target', `127.0.0.1:${imPort}`, '--users', '200', '--ramp-up', '2s', '--duration', '10s',
-    '--chat-rate', '1', '--heartbeat-interval', '2s', '--upload-rate', '0.05', '--status-rate', '0.05',
-    '--threshold', 'chat.lost==0', '--target-scrypt-cost', String(SCRYPT_COST), '--out', out], 'inherit');
-  const code = await new Promise<number>((done) => load.on('exit', (c) => done(c ?? 1)));
-  const conformCodes: number[] = [];
+  // Each step as a child process, as a user runs it; its exit code is kept, and the job goes on, so
+  // every report is written even when one step fails.
+  const step = (args: string[], stdout: 'pipe' | 'inherit' = 'inherit'): Promise<number> => {
+    const child = talkbench(args, stdout);
+    return new Promise<number>((done) => child.on('exit', (c) => done(c ?? 1)));
+  };
+  const codes: { what: string; code: number }[] = [];
+  codes.push({ what: 'load (IM)', code: await step(['load', '--target', `127.0.0.1:${imPort}`, '--users', '1000', '--ramp-up', '5s', '--duration', '20s',
+    '--chat-rate', '0.5', '--heartbeat-interval', '2s', '--upload-rate', '0.02', '--status-rate', '0.02',
+    '--threshold', 'chat.lost==0', '--target-scrypt-cost', String(SCRYPT_COST), '--out', join(dir, 'load-im.json')]) });
+  process.stdout.write('\n');
+  codes.push({ what: 'load (CHAT/1.0)', code: await step(['load', '--protocol', 'chat', '--target', `127.0.0.1:${chatPort}`, '--users', '100', '--ramp-up', '1s', '--duration', '5s',
+    '--chat-rate', '1', '--out', join(dir, 'load-chat.json')]) });
   for (const [protocol, port] of [['im', imPort], ['chat', chatPort]] as const) {
-    process.stdout.write(`\n`);
-    const conform = talkbench(['conform', '--target', `127.0.0.1:${port}`, '--protocol', protocol, '--quiet',
-      '--json', join(dir, `conform-${protocol}.json`), '--junit', join(dir, `conform-${protocol}.xml`), '--transcripts', join(dir, `transcripts-${protocol}`)], 'inherit');
-    conformCodes.push(await new Promise<number>((done) => conform.on('exit', (c) => done(c ?? 1))));
+    process.stdout.write('\n');
+    codes.push({ what: `conform (${protocol === 'im' ? 'IM' : 'CHAT/1.0'})`, code: await step(['conform', '--target', `127.0.0.1:${port}`, '--protocol', protocol, '--quiet',
+      '--json', join(dir, `conform-${protocol}.json`), '--junit', join(dir, `conform-${protocol}.xml`), '--transcripts', join(dir, `transcripts-${protocol}`)]) });
   }
   server.kill('SIGTERM');
   await new Promise((done) => server.on('exit', done));
+  // The reports: Markdown beside each result, and one page that links them all.
+  const results = ['load-im', 'load-chat', 'conform-im', 'conform-chat'];
+  for (const name of results) {
+    codes.push({ what: `report ${name}`, code: await step(['report', join(dir, `${name}.json`), '--md', join(dir, `${name}.md`)], 'pipe') });
+  }
+  await writeFile(join(dir, 'index.html'), indexPage(stamp, codes, results));
   process.stdout.write([
     '', `results in ${dir}/`,
-    '  load.json          the load result (talkbench load --out)',
-    '  conform-im.json    the conformance results, IM and CHAT/1.0 (talkbench conform --json), with JUnit beside them (.xml)',
-    '  conform-chat.json',
-    '  target.json        what was measured (server, storage, scrypt cost)',
-    "  data/              the server's SQLite database and files", '',
+    '  index.html                        every report, linked, with each step\'s verdict',
+    '  load-im.json, load-chat.json      the load results (talkbench load --out), with Markdown beside them (.md)',
+    '  conform-im.json, conform-chat.json  the conformance results (talkbench conform --json), with Markdown (.md) and JUnit (.xml)',
+    '  target.json                       what was measured (server, storage, scrypt cost)',
+    "  data/                             the server's SQLite database and files", '',
   ].join('\n'));
-  // The job fails when any part does: the load run's verdict first, then each conformance run's.
-  return [code, ...conformCodes].find((c) => c !== 0) ?? 0;
+  for (const c of codes.filter((x) => x.code !== 0)) process.stdout.write(`failed: ${c.what} (exit ${c.code})\n`);
+  // The job fails when any step does: the first failing step's code.
+  return codes.find((c) => c.code !== 0)?.code ?? 0;
+}
+
+const escape = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** One self-contained page linking every report of the run (no script, no network). */
+function indexPage(when: string, codes: readonly { what: string; code: number }[], results: readonly string[]): string {
+  const steps = codes.map((c) => `<tr><td>${escape(c.what)}</td><td class="${c.code === 0 ? 'ok' : 'bad'}">${c.code === 0 ? 'passed' : `failed (exit ${c.code})`}</td></tr>`).join('\n');
+  const files = results.map((r) => `<li><a href="${r}.md">${r}.md</a> · <a href="${r}.json">${r}.json</a>${r.startsWith('conform') ? ` · <a href="${r}.xml">${r}.xml</a> (JUnit)` : ''}</li>`).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>talkbench main job ${escape(when)}</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}td{padding:.2rem .8rem}.ok{color:#176b2c}.bad{color:#a11;font-weight:600}</style>
+</head><body>
+<h1>talkbench main job</h1>
+<p>${escape(when)}: the reference server on SQLite, a load run of 1,000 IM users and one of CHAT/1.0, and the conformance suite for both protocols.</p>
+<table><thead><tr><th>step</th><th>verdict</th></tr></thead><tbody>
+${steps}
+</tbody></table>
+<h2>Reports</h2>
+<ul>
+${files}
+<li><a href="target.json">target.json</a>: what was measured</li>
+</ul>
+</body></html>
+`;
 }
 
 main().then((code) => { process.exitCode = code; }, (err: Error) => {
