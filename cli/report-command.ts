@@ -14,6 +14,7 @@ import { conformanceMarkdown, loadMarkdown } from '../reports/render/markdown.js
 import { initHistograms } from '../reports/schema/histogram.js';
 import { readAnyResult, ResultFileError } from '../reports/schema/read-result.js';
 import { UsageError } from '../util/errors.js';
+import { count } from '../util/option-kinds.js';
 import { EXIT } from '../util/exit-codes.js';
 import { compareConformance, compareLoads, type CompareSettings } from '../reports/compare/compare-results.js';
 import { comparisonMarkdown, comparisonSummary } from '../reports/render/comparison.js';
@@ -48,9 +49,11 @@ function fraction(flag: string, word: string): number {
   return v;
 }
 
+/** A whole number, read as every count flag is (util/option-kinds.ts). */
 function whole(flag: string, word: string, min: number): number {
-  if (!/^\d+$/.test(word) || Number(word) < min) throw new UsageError(`${flag} ${word}: give a whole number of at least ${min}`);
-  return Number(word);
+  const read = count(min).word.safeParse(word);
+  if (!read.success) throw new UsageError(`${flag} ${word}: ${read.error.issues[0]?.message ?? `give a whole number ≥ ${min}`}`);
+  return read.data;
 }
 
 async function compare(files: string[], flags: ReportFlags, out: (line: string) => void): Promise<number> {

@@ -14,7 +14,7 @@ import { hash32, Random } from '../model/random.js';
 import { namePrefix, usersOf, type UserSpec } from '../model/population.js';
 import { ChatLink } from './chat-link.js';
 import { formatStampText, parseStampText } from './chat-stamp.js';
-import { monoMs } from './clock.js';
+import { monoMs } from '../../util/clock.js';
 import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { Liveness } from './liveness.js';

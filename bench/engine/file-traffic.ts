@@ -6,7 +6,7 @@
 // the download's end (so it includes the polling interval) [D-METRICS].
 import { MessageId, decodeMessage, type MessageFields } from '../../proto/index.js';
 import type { UserSpec } from '../model/population.js';
-import { monoMs } from './clock.js';
+import { monoMs } from '../../util/clock.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { parseUploadName, uploadContent, uploadName, type UploadStamp } from './file-content.js';
 import { Downloader, downloadUrl } from './http-downloads.js';

@@ -13,7 +13,7 @@ import { SETUP_OPS } from '../../reports/schema/metric-names.js';
 import { hash32, Random } from '../model/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
 import { decodeStamp, encodeStamp } from './chat-stamp.js';
-import { monoMs } from './clock.js';
+import { monoMs } from '../../util/clock.js';
 import { ConnectTracker } from './connect-tracker.js';
 import { DeliveryLedger } from './delivery-ledger.js';
 import { FileTraffic } from './file-traffic.js';

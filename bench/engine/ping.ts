@@ -3,7 +3,7 @@
 // Closed model: K requests in flight per connection. Open model: requests scheduled evenly at a fixed
 // rate whatever the replies do, each timed from its scheduled time too [D-LOAD].
 import { MessageId, encodeFrame } from '../../proto/index.js';
-import { monoMs } from './clock.js';
+import { monoMs } from '../../util/clock.js';
 import { ConnectTracker } from './connect-tracker.js';
 import { ImLink } from './im-link.js';
 import { Liveness } from './liveness.js';

@@ -11,7 +11,7 @@ import { TalkbenchError } from '../../util/errors.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { workersPerProcess } from '../config/capacity.js';
 import type { LoadConfig } from '../config/load-config.js';
-import { monoMs } from '../engine/clock.js';
+import { monoMs } from '../../util/clock.js';
 import { EXIT } from '../../util/exit-codes.js';
 import { mergeProcessResults } from './merge.js';
 import { withFailures } from './outcome.js';

@@ -5,7 +5,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { LoadConfig } from '../config/load-config.js';
-import { monoMs } from '../engine/clock.js';
+import { monoMs } from '../../util/clock.js';
 import type { GoMessage, ProgressMessage, StopMessage, Timeline, WorkerMessage, WorkerResult, WorkerTask } from '../worker/task.js';
 import { combineCounts, combineSnapshots } from './combine.js';
 import { openFileLimit } from '../../util/open-file-limit.js';

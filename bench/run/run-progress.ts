@@ -2,7 +2,7 @@
 // count who is ready, keep each worker's latest status, count errors, collect the per-second time
 // series, and show progress on the run's timeline once it has one. The parts differ (worker threads
 // over MessagePorts, child processes over IPC); what is done with their messages does not.
-import { monoMs } from '../engine/clock.js';
+import { monoMs } from '../../util/clock.js';
 import { intervalErrors } from '../metrics/recorder.js';
 import type { ProgressMessage, Timeline, WorkerStatus } from '../worker/task.js';
 import type { SecondSample } from './result.js';

@@ -2,7 +2,7 @@
 // thread once a second, the stop signal, and the verdict that the target failed. Scenarios see it as
 // the engine's ScenarioContext, never as this class [D-LAYOUT-REPO].
 import { HealthMonitor } from '../engine/health.js';
-import { monoMs } from '../engine/clock.js';
+import { monoMs } from '../../util/clock.js';
 import type { ScenarioContext } from '../engine/scenario-context.js';
 import { Recorder } from '../metrics/recorder.js';
 import type { FailureMessage, ProgressMessage, StopMessage, WorkerResult, WorkerStatus, WorkerTask } from './task.js';

@@ -8,7 +8,7 @@ import { MessageId, UserStatus, FrameDecoder, decodeMessage, encodeMessageFrame 
 import type { CheckDefinition } from '../catalogue/check.js';
 import type { CheckContext } from '../harness/context.js';
 import type { ImPeer } from '../harness/im-peer.js';
-import { monoMs } from '../harness/clock.js';
+import { monoMs } from '../../util/clock.js';
 import { seconds } from '../harness/peer.js';
 import { CheckFailed, CheckSkipped, CheckTimedOut, expectThat } from '../harness/verdicts.js';
 import { AVATAR, befriend, loggedIn, type Account } from './im-accounts.js';

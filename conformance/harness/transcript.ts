@@ -1,6 +1,6 @@
 // What a check sent and received, byte for byte, with the time and a reading a person can follow: the
 // evidence behind a verdict, saved for a failing check and resent by `talkbench replay`.
-import { monoMs } from './clock.js';
+import { monoMs } from '../../util/clock.js';
 
 export type TranscriptDirection = 'sent' | 'received' | 'closed' | 'note';
 

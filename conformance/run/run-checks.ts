@@ -5,7 +5,7 @@
 // of failures that blame the wrong checks. Known failures become XFAIL, and pass as stale.
 import type { CheckDefinition, Outcome } from '../catalogue/check.js';
 import { CheckContext, type FastCheckFailure, type RunSettings, type SuiteCounters, type TargetProfile } from '../harness/context.js';
-import { monoMs } from '../harness/clock.js';
+import { monoMs } from '../../util/clock.js';
 import type { TranscriptEvent } from '../harness/transcript.js';
 import { CheckFailed, CheckSkipped, CheckTimedOut } from '../harness/verdicts.js';
 

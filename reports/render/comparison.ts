@@ -3,8 +3,9 @@
 // for sure, `?` where the data cannot tell).
 import type { ComparisonResult } from '../schema/comparison-result.js';
 import { formatTable } from '../../util/text-table.js';
+import { formatMs } from './number-format.js';
 
-const ms = (v: number | null): string => (v === null ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const ms = (v: number | null): string => (v === null ? '-' : formatMs(v));
 const pct = (r: number | null): string => (r === null ? '-' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
 const mark = { regressed: 'regressed', improved: 'improved', unchanged: '~', inconclusive: '? (cannot tell)' } as const;
 

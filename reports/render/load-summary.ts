@@ -6,9 +6,8 @@ import { errorCount } from '../schema/error-count.js';
 import { decodeHistogram, summarize } from '../schema/histogram.js';
 import type { LoadResult, Tally } from '../schema/load-result.js';
 import { formatTable, type TextColumn } from '../../util/text-table.js';
+import { formatCount as fmtInt, formatMs as fmtMs } from './number-format.js';
 
-const fmtMs = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const fmtInt = (v: number): string => v.toLocaleString('en-US');
 const tallyText = (t: Tally, label: (key: string) => string = (k) => k): string =>
   Object.entries(t).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)} ${fmtInt(n)}`).join(', ');
 

@@ -3,13 +3,12 @@
 import { decodeHistogram, summarize } from '../schema/histogram.js';
 import type { ConformanceResult } from '../schema/conformance-result.js';
 import type { LoadResult } from '../schema/load-result.js';
+import { formatCount as int, formatMs as ms } from './number-format.js';
 
 const cell = (text: string): string => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 const row = (cells: readonly (string | number)[]): string => `| ${cells.map((c) => cell(String(c))).join(' | ')} |`;
 const header = (names: readonly string[], numeric: readonly boolean[]): string[] =>
   [row(names), `|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`];
-const int = (v: number): string => v.toLocaleString('en-US');
-const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 
 export function loadMarkdown(result: LoadResult): string {
   const c = result.config;

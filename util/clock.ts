@@ -1,5 +1,5 @@
-// One monotonic clock in milliseconds, shared by every thread of a process (and every process of the
-// machine): CLOCK_MONOTONIC through process.hrtime. performance.now() is cheaper but each worker
+// One monotonic clock in milliseconds for the load generator and the conformance suite, shared by
+// every thread of a process (and every process of the machine): CLOCK_MONOTONIC through process.hrtime. performance.now() is cheaper but each worker
 // thread counts from its own start, so it is shifted once onto the shared origin here.
 
 const offsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
