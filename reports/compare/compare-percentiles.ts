@@ -8,7 +8,7 @@
 // - improved: the whole interval is below 1 - tolerance;
 // - unchanged: the whole interval is within 1 ± tolerance;
 // - inconclusive: it straddles a bound, so the data cannot tell.
-import { addSeconds, secondsOfTwoRuns, valueAt, type SecondCounts } from './second-histograms.js';
+import { addSeconds, secondsOfTwoRuns, valueAt, valuesAt, type SecondCounts } from './second-histograms.js';
 
 export type ChangeVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
 
@@ -46,6 +46,46 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** One run's percentile with the interval of its resamples: what a spectrum's band shows. */
+export interface PercentileBand { percentile: number; ms: number; lowMs: number; highMs: number }
+
+/**
+ * Each run's own uncertainty at each percentile (ascending), by the same bootstrap over whole seconds:
+ * the spectrum the comparison's HTML draws, each run's line inside the band of its resamples.
+ */
+export function percentileBands(
+  base: readonly string[], next: readonly string[],
+  /** The ascending percentiles to draw, given each run's count (a spectrum stops where the smaller run's data does). */
+  percentilesFor: (baseCount: number, newCount: number) => readonly number[],
+  options: Omit<CompareOptions, 'percentiles' | 'tolerance'>,
+): { base: PercentileBand[]; next: PercentileBand[] } {
+  const runs = secondsOfTwoRuns(base, next);
+  const count = (seconds: readonly SecondCounts[]): number => seconds.reduce((n, s) => n + s.total, 0);
+  const percentiles = percentilesFor(count(runs.base), count(runs.next));
+  const draw = random(options.seed);
+  const sum = new Float64Array(runs.values.length);
+  const alpha = 1 - options.confidence;
+  const bands = (seconds: readonly SecondCounts[]): PercentileBand[] => {
+    const total = addSeconds(sum, seconds, seconds.map((_, i) => i));
+    const point = valuesAt(runs.values, sum, total, percentiles);
+    const drawn: number[][] = percentiles.map(() => []);
+    const pick = new Uint32Array(seconds.length);
+    for (let r = 0; r < options.resamples; r++) {
+      for (let i = 0; i < pick.length; i++) pick[i] = Math.floor(draw() * pick.length);
+      const t = addSeconds(sum, seconds, pick);
+      valuesAt(runs.values, sum, t, percentiles).forEach((v, k) => { if (Number.isFinite(v)) drawn[k]!.push(v); });
+    }
+    return percentiles.map((p, k) => {
+      const sorted = drawn[k]!.sort((a, b) => a - b);
+      const v = point[k]!;
+      return sorted.length === 0
+        ? { percentile: p, ms: v / 1000, lowMs: v / 1000, highMs: v / 1000 }
+        : { percentile: p, ms: v / 1000, lowMs: quantile(sorted, alpha / 2) / 1000, highMs: quantile(sorted, 1 - alpha / 2) / 1000 };
+    });
+  };
+  return { base: bands(runs.base), next: bands(runs.next) };
 }
 
 function quantile(sorted: readonly number[], q: number): number {

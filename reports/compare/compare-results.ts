@@ -9,7 +9,8 @@ import type { ConformanceResult } from '../schema/conformance-result.js';
 import type { LoadResult } from '../schema/load-result.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
-import { comparePercentiles } from './compare-percentiles.js';
+import { comparePercentiles, percentileBands, type PercentileBand } from './compare-percentiles.js';
+import { spectrumPercentiles } from './percentile-grid.js';
 
 export const COMPARED_PERCENTILES = [50, 90, 99, 99.9] as const;
 
@@ -44,6 +45,7 @@ const measuredSeconds = (r: LoadResult, op: string): string[] =>
   r.timeSeries.filter((s) => s.phase === 'measured' && s.ops[op] !== undefined).map((s) => s.ops[op]!.histogram);
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const band = (p: PercentileBand): { ms: number; lowMs: number; highMs: number } => ({ ms: p.ms, lowMs: p.lowMs, highMs: p.highMs });
 
 export function compareLoads(base: LoadResult, next: LoadResult, files: [string, string], s: CompareSettings): ComparisonResult {
   const differences = configDifferences(base, next);
@@ -58,7 +60,9 @@ export function compareLoads(base: LoadResult, next: LoadResult, files: [string,
       .map((c) => ({ percentile: c.percentile, baseMs: finite(c.baseMs), newMs: finite(c.newMs), ratio: finite(c.ratio), low: finite(c.low), high: finite(c.high), verdict: c.verdict }));
     // An operation that is only sent (a status change: no reply to time) has no latency to judge.
     if (changes.every((c) => c.baseMs === null && c.newMs === null)) return [];
-    return [{ op, baseSeconds: b.length, newSeconds: n.length, changes }];
+    const bands = percentileBands(b, n, (cb, cn) => spectrumPercentiles(Math.min(cb, cn), 10), { confidence: s.confidence, resamples: s.resamples, seed: s.seed });
+    const spectrum = bands.base.map((p, i) => ({ percentile: p.percentile, base: band(p), new: band(bands.next[i]!) }));
+    return [{ op, baseSeconds: b.length, newSeconds: n.length, changes, spectrum }];
   });
   const errors = { base: base.metrics.errors ?? 0, new: next.metrics.errors ?? 0, rose: (next.metrics.errors ?? 0) > (base.metrics.errors ?? 0) };
   const regressions: string[] = [];

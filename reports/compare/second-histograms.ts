@@ -74,3 +74,17 @@ export function valueAt(values: Float64Array, counts: Float64Array, total: numbe
   }
   return values[values.length - 1]!;
 }
+
+/** valueAt for several ascending percentiles in one pass over the counts. */
+export function valuesAt(values: Float64Array, counts: Float64Array, total: number, ascending: readonly number[]): number[] {
+  if (total === 0) return ascending.map(() => Number.NaN);
+  const out: number[] = [];
+  let seen = 0;
+  let i = 0;
+  for (const p of ascending) {
+    const wanted = Math.max(1, Math.ceil((p / 100) * total));
+    while (i < counts.length && seen + counts[i]! < wanted) seen += counts[i++]!;
+    out.push(values[Math.min(i, values.length - 1)]!);
+  }
+  return out;
+}

@@ -3,10 +3,10 @@
 // lines nobody asked for, disconnects, users given up on; the generator's health beside the errors
 // (an overload verdict never hides them), thresholds and the verdict.
 import { errorCount } from '../schema/error-count.js';
-import { decodeHistogram, summarize } from '../schema/histogram.js';
 import type { LoadResult, Tally } from '../schema/load-result.js';
 import { formatTable, type TextColumn } from '../../util/text-table.js';
 import { formatCount as fmtInt, formatMs as fmtMs } from './number-format.js';
+import { opFigures } from './op-figures.js';
 
 const tallyText = (t: Tally, label: (key: string) => string = (k) => k): string =>
   Object.entries(t).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)} ${fmtInt(n)}`).join(', ');
@@ -19,23 +19,13 @@ function table(rows: string[][]): string {
 
 function opRows(result: LoadResult): string[][] {
   const rows = [['operation', 'sent', 'ok', 'failed', 'timeouts', 'unanswered', 'rate/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 uncorr']];
-  for (const [op, record] of Object.entries(result.ops)) {
-    const corrected = decodeHistogram(record.corrected);
-    const uncorrected = decodeHistogram(record.uncorrected);
-    const c = summarize(corrected);
-    const u = summarize(uncorrected);
-    corrected.destroy();
-    uncorrected.destroy();
-    const has = c.count > 0;
-    const rate = result.metrics[`${op}.rate`];
-    // A request with no reply of its own (9), or one the target is said not to answer, is only sent.
-    const sentOnly = op === 'status' || (result.config.unanswered as readonly string[]).includes(op);
+  for (const { op, record, sentOnly, rate, corrected: c, uncorrected: u } of opFigures(result)) {
     const n = (v: number): string => (sentOnly ? '-' : fmtInt(v));
+    const lat = (v: number | undefined): string => (v === undefined ? '-' : fmtMs(v));
     rows.push([
       op, fmtInt(record.sent), n(record.ok), n(record.failed), n(record.timeouts), n(record.unanswered),
-      rate === undefined || sentOnly ? '-' : fmtInt(Math.round(rate)),
-      has ? fmtMs(c.p50) : '-', has ? fmtMs(c.p90) : '-', has ? fmtMs(c.p99) : '-', has ? fmtMs(c.p999) : '-', has ? fmtMs(c.max) : '-',
-      has ? fmtMs(u.p99) : '-',
+      rate === null || sentOnly ? '-' : fmtInt(Math.round(rate)),
+      lat(c?.p50), lat(c?.p90), lat(c?.p99), lat(c?.p999), lat(c?.max), lat(u?.p99),
     ]);
   }
   return rows;

@@ -1,6 +1,6 @@
 // Markdown reports, for pull-request comments and GitHub job summaries ($GITHUB_STEP_SUMMARY): the
 // verdict first, then compact tables. Cells are escaped so a server's message cannot break a table.
-import { decodeHistogram, summarize } from '../schema/histogram.js';
+import { opFigures } from './op-figures.js';
 import type { ConformanceResult } from '../schema/conformance-result.js';
 import type { LoadResult } from '../schema/load-result.js';
 import { formatCount as int, formatMs as ms } from './number-format.js';
@@ -22,15 +22,12 @@ export function loadMarkdown(result: LoadResult): string {
     lines.push('', '### Thresholds', '', ...header(['', 'threshold', 'measured'], [false, false, true]));
     for (const t of result.thresholds) lines.push(row([t.passed ? '✅' : '❌', `${t.threshold}${t.isDefault ? ' (default)' : ''}`, t.note ?? (t.actual === null ? '-' : String(t.actual))]));
   }
-  const ops = Object.entries(result.ops);
+  const ops = opFigures(result);
   if (ops.length > 0) {
     lines.push('', '### Operations (latency in ms, from the scheduled time)', '', ...header(['operation', 'sent', 'ok', 'failed', 'timeouts', 'unanswered', 'p50', 'p99', 'p99.9', 'max'], [false, true, true, true, true, true, true, true, true, true]));
-    for (const [op, r] of ops) {
-      const h = decodeHistogram(r.corrected);
-      const s = summarize(h);
-      h.destroy();
-      const has = s.count > 0;
-      lines.push(row([op, int(r.sent), int(r.ok), int(r.failed), int(r.timeouts), int(r.unanswered), has ? ms(s.p50) : '-', has ? ms(s.p99) : '-', has ? ms(s.p999) : '-', has ? ms(s.max) : '-']));
+    for (const { op, record: r, corrected: s } of ops) {
+      const lat = (v: number | undefined): string => (v === undefined ? '-' : ms(v));
+      lines.push(row([op, int(r.sent), int(r.ok), int(r.failed), int(r.timeouts), int(r.unanswered), lat(s?.p50), lat(s?.p99), lat(s?.p999), lat(s?.max)]));
     }
   }
   const deliveries = Object.entries(result.delivery);

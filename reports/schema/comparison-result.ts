@@ -19,6 +19,11 @@ export const percentileChangeSchema = z.object({
   verdict: z.enum(CHANGE_VERDICTS),
 }).meta({ id: 'PercentileChange' });
 
+const bandSchema = z.object({ ms: z.number(), lowMs: z.number(), highMs: z.number() })
+  .meta({ description: "A run's percentile (ms) and the interval of its resamples of whole seconds at the comparison's confidence." });
+
+export const spectrumPointSchema = z.object({ percentile: z.number(), base: bandSchema, new: bandSchema }).meta({ id: 'SpectrumPoint' });
+
 export const comparisonResultSchema = z.object({
   kind: z.literal('comparison'),
   schemaVersion: z.literal(COMPARISON_SCHEMA_VERSION),
@@ -28,7 +33,10 @@ export const comparisonResultSchema = z.object({
   new: z.object({ file: z.string(), id: z.string() }),
   settings: z.object({ tolerance: z.number(), confidence: z.number(), resamples: z.number().int(), seed: z.number().int(), failOnInconclusive: z.boolean() }),
   configDifferences: z.array(z.string()).meta({ description: 'Workload settings that differ; the comparison ran only if allowed (--allow-config-change).' }),
-  operations: z.array(z.object({ op: z.string(), baseSeconds: z.number().int(), newSeconds: z.number().int(), changes: z.array(percentileChangeSchema) })),
+  operations: z.array(z.object({
+    op: z.string(), baseSeconds: z.number().int(), newSeconds: z.number().int(), changes: z.array(percentileChangeSchema),
+    spectrum: z.array(spectrumPointSchema).optional().meta({ description: 'Both runs\' percentile spectra with their bands, for the HTML; absent in a comparison written before it was added.' }),
+  })),
   errors: z.object({ base: z.number(), new: z.number(), rose: z.boolean() }).nullable(),
   checks: z.object({ newlyFailing: z.array(z.string()), newlyPassing: z.array(z.string()) }).nullable(),
   regressions: z.array(z.string()).meta({ description: 'What makes the comparison exit 6, in words.' }),

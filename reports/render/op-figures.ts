@@ -1,0 +1,33 @@
+// Each operation's figures as every renderer shows them: counts, rate, and the corrected and
+// uncorrected latency summaries (null where nothing was timed). An operation that is only sent (a
+// status change, with no reply of its own, or a request the target is said not to answer) is marked,
+// so no report shows its zero successes as failures.
+import { decodeHistogram, summarize, type LatencySummary } from '../schema/histogram.js';
+import type { EncodedOp, LoadResult } from '../schema/load-result.js';
+
+export interface OpFigures {
+  op: string;
+  record: EncodedOp;
+  sentOnly: boolean;
+  /** Completions per second over the measured window (or the operation's own span), when known. */
+  rate: number | null;
+  corrected: LatencySummary | null;
+  uncorrected: LatencySummary | null;
+}
+
+function summary(encoded: string): LatencySummary | null {
+  const h = decodeHistogram(encoded);
+  const s = summarize(h);
+  h.destroy();
+  return s.count > 0 ? s : null;
+}
+
+export function opFigures(result: LoadResult): OpFigures[] {
+  return Object.entries(result.ops).map(([op, record]) => ({
+    op, record,
+    sentOnly: op === 'status' || (result.config.unanswered as readonly string[]).includes(op),
+    rate: result.metrics[`${op}.rate`] ?? null,
+    corrected: summary(record.corrected),
+    uncorrected: summary(record.uncorrected),
+  }));
+}
