@@ -1,5 +1,6 @@
-// `talkbench report RESULT.json [--md FILE] [--junit FILE]`: a result file rendered for people (the
-// terminal summary, Markdown for pull requests and job summaries) and for CI (JUnit). The renderer
+// `talkbench report RESULT.json [--html FILE] [--md FILE] [--junit FILE]`: a result file rendered for
+// people (the terminal summary, one self-contained HTML page, Markdown for pull requests and job
+// summaries) and for CI (JUnit). The renderer
 // follows the file's kind [D-RESULT]; a broken file, another kind or a newer schema is one clear
 // error, exit 2. Rendering a failed run is not a failure: the exit is 0 once the reports are written.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +21,9 @@ import { compareConformance, compareLoads, type CompareSettings } from '../repor
 import { comparisonMarkdown, comparisonSummary } from '../reports/render/comparison.js';
 import { comparisonResultSchema, type ComparisonResult } from '../reports/schema/comparison-result.js';
 import { VERSION } from './version.js';
+import { comparisonHtml } from '../reports/render/html/comparison-html.js';
+import { conformanceHtml } from '../reports/render/html/conformance-html.js';
+import { loadHtml } from '../reports/render/html/load-html.js';
 import { join } from 'node:path';
 
 async function write(file: string, text: string): Promise<void> {
@@ -28,7 +32,7 @@ async function write(file: string, text: string): Promise<void> {
 }
 
 interface ReportFlags {
-  md?: string; junit?: string; hdr?: string; compare?: boolean; tolerance: string; confidence: string; resamples: string; seed: string;
+  html?: string; md?: string; junit?: string; hdr?: string; compare?: boolean; tolerance: string; confidence: string; resamples: string; seed: string;
   allowConfigChange?: boolean; failOnInconclusive?: boolean; out?: string;
 }
 
@@ -70,16 +74,18 @@ async function compare(files: string[], flags: ReportFlags, out: (line: string) 
   else throw new UsageError(`--compare: ${files[0]} is a ${base.kind} result and ${files[1]} a ${next.kind} result: compare two of one kind`);
   comparisonResultSchema.parse(result);
   out(comparisonSummary(result));
+  if (flags.html) await write(flags.html, comparisonHtml(result));
   if (flags.md) await write(flags.md, comparisonMarkdown(result));
   if (flags.out) await write(flags.out, `${JSON.stringify(result, null, 2)}\n`);
-  for (const [f, what] of [[flags.md, 'Markdown'], [flags.out, 'comparison']] as const) if (f) out(`${what} written to ${f}`);
+  for (const [f, what] of [[flags.html, 'HTML'], [flags.md, 'Markdown'], [flags.out, 'comparison']] as const) if (f) out(`${what} written to ${f}`);
   return result.exitCode;
 }
 
 export function reportCommand(): Command {
   return new Command('report')
-    .description('render a result file (load or conformance): the summary here, Markdown and JUnit on request')
+    .description('render a result file (load, conformance or comparison): the summary here, HTML, Markdown and JUnit on request')
     .argument('<results...>', 'a file written by talkbench load --out, merge --out or conform --json (two with --compare: BASE NEW)')
+    .option('--html <file>', 'write one self-contained HTML page (charts in inline SVG; needs no network)')
     .option('--md <file>', 'write a Markdown report (pull-request comments, $GITHUB_STEP_SUMMARY)')
     .option('--junit <file>', 'write JUnit XML (load: a testcase per threshold and one for the run; conformance: one per check)')
     .option('--hdr <dir>', "load results: each operation's histograms in HdrHistogram's formats (OP.hlog interval log, OP.corrected.hgrm and OP.uncorrected.hgrm)")
@@ -103,6 +109,7 @@ export function reportCommand(): Command {
       const read = readAnyResult(await readText(file), file);
       if (read.kind === 'load') {
         out(formatSummary(read.result));
+        if (flags.html) await write(flags.html, loadHtml(read.result));
         if (flags.md) await write(flags.md, loadMarkdown(read.result));
         if (flags.junit) await write(flags.junit, loadJUnit(read.result));
         if (flags.hdr) {
@@ -113,14 +120,16 @@ export function reportCommand(): Command {
       } else if (read.kind === 'comparison') {
         if (flags.hdr || flags.junit) throw new UsageError(`${flags.hdr ? '--hdr' : '--junit'}: ${file} is a comparison; render its two results instead`);
         out(comparisonSummary(read.result));
+        if (flags.html) await write(flags.html, comparisonHtml(read.result));
         if (flags.md) await write(flags.md, comparisonMarkdown(read.result));
       } else {
         if (flags.hdr) throw new UsageError(`--hdr: ${file} is a conformance result, which has no latency histograms`);
         out(conformanceSummary(read.result));
+        if (flags.html) await write(flags.html, conformanceHtml(read.result));
         if (flags.md) await write(flags.md, conformanceMarkdown(read.result));
         if (flags.junit) await write(flags.junit, formatJUnit(read.result));
       }
-      for (const [f, what] of [[flags.md, 'Markdown'], [flags.junit, 'JUnit']] as const) if (f) out(`${what} written to ${f}`);
+      for (const [f, what] of [[flags.html, 'HTML'], [flags.md, 'Markdown'], [flags.junit, 'JUnit']] as const) if (f) out(`${what} written to ${f}`);
       process.exitCode = EXIT.ok;
     });
 }

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseListening } from '../cli/listening-line.js';
 import { spawnTalkbench } from '../test-support/talkbench-cli.js';
+import { esc, page, table, tag, verdictBox } from '../reports/render/html/page.js';
 
 const SCRYPT_COST = 1024;
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
@@ -53,17 +54,17 @@ async function main(): Promise<number> {
   }
   server.kill('SIGTERM');
   await new Promise((done) => server.on('exit', done));
-  // The reports: Markdown beside each result, and one page that links them all.
+  // The reports: HTML and Markdown beside each result, and one page that links them all.
   const results = ['load-im', 'load-chat', 'conform-im', 'conform-chat'];
   for (const name of results) {
-    codes.push({ what: `report ${name}`, code: await step(['report', join(dir, `${name}.json`), '--md', join(dir, `${name}.md`)], 'pipe') });
+    codes.push({ what: `report ${name}`, code: await step(['report', join(dir, `${name}.json`), '--html', join(dir, `${name}.html`), '--md', join(dir, `${name}.md`)], 'pipe') });
   }
   await writeFile(join(dir, 'index.html'), indexPage(stamp, codes, results));
   process.stdout.write([
     '', `results in ${dir}/`,
     '  index.html                        every report, linked, with each step\'s verdict',
-    '  load-im.json, load-chat.json      the load results (talkbench load --out), with Markdown beside them (.md)',
-    '  conform-im.json, conform-chat.json  the conformance results (talkbench conform --json), with Markdown (.md) and JUnit (.xml)',
+    '  load-im.json, load-chat.json      the load results (talkbench load --out), with HTML (.html) and Markdown (.md) beside them',
+    '  conform-im.json, conform-chat.json  the conformance results (talkbench conform --json), with HTML, Markdown and JUnit (.xml)',
     '  target.json                       what was measured (server, storage, scrypt cost)',
     "  data/                             the server's SQLite database and files", '',
   ].join('\n'));
@@ -72,29 +73,21 @@ async function main(): Promise<number> {
   return codes.find((c) => c.code !== 0)?.code ?? 0;
 }
 
-const escape = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** One self-contained page linking every report of the run (no script, no network). */
+/** One self-contained page linking every report of the run, in the reports' own shell (no script, no network). */
 function indexPage(when: string, codes: readonly { what: string; code: number }[], results: readonly string[]): string {
-  const steps = codes.map((c) => `<tr><td>${escape(c.what)}</td><td class="${c.code === 0 ? 'ok' : 'bad'}">${c.code === 0 ? 'passed' : `failed (exit ${c.code})`}</td></tr>`).join('\n');
-  const files = results.map((r) => `<li><a href="${r}.md">${r}.md</a> · <a href="${r}.json">${r}.json</a>${r.startsWith('conform') ? ` · <a href="${r}.xml">${r}.xml</a> (JUnit)` : ''}</li>`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>talkbench main job ${escape(when)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}td{padding:.2rem .8rem}.ok{color:#176b2c}.bad{color:#a11;font-weight:600}</style>
-</head><body>
-<h1>talkbench main job</h1>
-<p>${escape(when)}: the reference server on SQLite, a load run of 1,000 IM users and one of CHAT/1.0, and the conformance suite for both protocols.</p>
-<table><thead><tr><th>step</th><th>verdict</th></tr></thead><tbody>
-${steps}
-</tbody></table>
-<h2>Reports</h2>
-<ul>
-${files}
-<li><a href="target.json">target.json</a>: what was measured</li>
-</ul>
-</body></html>
-`;
+  const failed = codes.filter((c) => c.code !== 0);
+  const link = (file: string, text = file): string => `<a href="${esc(file)}">${esc(text)}</a>`;
+  const steps = table([{ header: 'step' }, { header: 'verdict' }], codes.map((c) => [esc(c.what), c.code === 0 ? tag('pass', 'passed') : tag('fail', `failed (exit ${c.code})`)]));
+  const files = table([{ header: 'result' }, { header: 'report' }, { header: 'also' }], results.map((r) => [
+    link(`${r}.json`), link(`${r}.html`, 'HTML'), [link(`${r}.md`, 'Markdown'), ...(r.startsWith('conform') ? [link(`${r}.xml`, 'JUnit')] : [])].join(' · '),
+  ]));
+  const body = `<h1>talkbench main job</h1>
+<p class="muted">${esc(when)}: the reference server on SQLite, a load run of 1,000 IM users and one of CHAT/1.0, and the conformance suite for both protocols.</p>
+${verdictBox(failed.length === 0 ? 'pass' : 'fail', failed.length === 0 ? 'Every step passed' : `${failed.length} step(s) failed`, failed.map((c) => `${c.what}: exit ${c.code}`))}
+<h2>Steps</h2>${steps}
+<h2>Reports</h2>${files}
+<p>${link('target.json')}: what was measured.</p>`;
+  return page({ title: `talkbench main job ${when}`, body, generator: 'talkbench main job', charts: false });
 }
 
 main().then((code) => { process.exitCode = code; }, (err: Error) => {

@@ -7,6 +7,7 @@
 import type { ComparisonResult } from '../schema/comparison-result.js';
 import type { ConformanceResult } from '../schema/conformance-result.js';
 import type { LoadResult } from '../schema/load-result.js';
+import { SETUP_OPS, type LatencyOp } from '../schema/metric-names.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
 import { comparePercentiles, percentileBands, type PercentileBand } from './compare-percentiles.js';
@@ -40,9 +41,23 @@ export function configDifferences(base: LoadResult, next: LoadResult): string[] 
   return Object.keys(a).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`);
 }
 
-/** The measured seconds' histograms of one operation. */
-const measuredSeconds = (r: LoadResult, op: string): string[] =>
-  r.timeSeries.filter((s) => s.phase === 'measured' && s.ops[op] !== undefined).map((s) => s.ops[op]!.histogram);
+/**
+ * The seconds an operation is judged over, as its totals count it: the measured window, but for a
+ * setup operation (connect, register, login...: done in the ramp-up, counted in every phase) every
+ * second it occurred in. Only seconds with a timed request count: an empty one adds nothing to resample.
+ */
+function judgedSeconds(r: LoadResult, op: string): string[] {
+  const setup = SETUP_OPS.has(op as LatencyOp);
+  return r.timeSeries
+    .filter((s) => (setup || s.phase === 'measured') && s.ops[op] !== undefined && s.ops[op]!.ok > 0)
+    .map((s) => s.ops[op]!.histogram);
+}
+
+/**
+ * Fewer seconds than this in either run and the bootstrap has too few blocks to resample: one second
+ * resampled is itself every time, an interval of width zero around whatever that second measured.
+ */
+export const MIN_SECONDS = 5;
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 const band = (p: PercentileBand): { ms: number; lowMs: number; highMs: number } => ({ ms: p.ms, lowMs: p.lowMs, highMs: p.highMs });
@@ -53,16 +68,18 @@ export function compareLoads(base: LoadResult, next: LoadResult, files: [string,
     throw new UsageError(`the runs have different workloads, so their latencies do not compare: ${differences.join('; ')} (--allow-config-change compares them anyway)`, 'CONFIG_CHANGED');
   }
   const operations = Object.keys(base.ops).filter((op) => next.ops[op] !== undefined).sort().flatMap((op) => {
-    const b = measuredSeconds(base, op);
-    const n = measuredSeconds(next, op);
+    const b = judgedSeconds(base, op);
+    const n = judgedSeconds(next, op);
     if (b.length === 0 || n.length === 0) return [];
+    const tooFew = b.length < MIN_SECONDS || n.length < MIN_SECONDS;
     const changes = comparePercentiles(b, n, { percentiles: COMPARED_PERCENTILES, tolerance: s.tolerance, confidence: s.confidence, resamples: s.resamples, seed: s.seed })
-      .map((c) => ({ percentile: c.percentile, baseMs: finite(c.baseMs), newMs: finite(c.newMs), ratio: finite(c.ratio), low: finite(c.low), high: finite(c.high), verdict: c.verdict }));
+      .map((c) => ({ percentile: c.percentile, baseMs: finite(c.baseMs), newMs: finite(c.newMs), ratio: finite(c.ratio), low: finite(c.low), high: finite(c.high), verdict: tooFew ? 'inconclusive' as const : c.verdict }));
     // An operation that is only sent (a status change: no reply to time) has no latency to judge.
     if (changes.every((c) => c.baseMs === null && c.newMs === null)) return [];
-    const bands = percentileBands(b, n, (cb, cn) => spectrumPercentiles(Math.min(cb, cn), 10), { confidence: s.confidence, resamples: s.resamples, seed: s.seed });
+    const bands = percentileBands(b, n, (cb, cn) => spectrumPercentiles(Math.min(cb, cn), 10, COMPARED_PERCENTILES), { confidence: s.confidence, resamples: s.resamples, seed: s.seed });
     const spectrum = bands.base.map((p, i) => ({ percentile: p.percentile, base: band(p), new: band(bands.next[i]!) }));
-    return [{ op, baseSeconds: b.length, newSeconds: n.length, changes, spectrum }];
+    const note = tooFew ? `too few seconds to judge: ${b.length} in base and ${n.length} in new, at least ${MIN_SECONDS} in each` : undefined;
+    return [{ op, baseSeconds: b.length, newSeconds: n.length, changes, spectrum, ...(note ? { note } : {}) }];
   });
   const errors = { base: base.metrics.errors ?? 0, new: next.metrics.errors ?? 0, rose: (next.metrics.errors ?? 0) > (base.metrics.errors ?? 0) };
   const regressions: string[] = [];

@@ -6,14 +6,23 @@
 /** x on the spectrum axis of percentile p (0-100). */
 export const spectrumX = (p: number): number => Math.log10(100 / (100 - p));
 
-/** Percentiles (0-100), `perDecade` a decade of 1/(1-p), up to 1 - 1/count; none for an empty run. */
-export function spectrumPercentiles(count: number, perDecade = 20): number[] {
+/**
+ * Percentiles (0-100), `perDecade` a decade of 1/(1-p), up to 1 - 1/count, with `including` (the
+ * percentiles a table beside the chart states, so the two agree) where the data reaches them; none
+ * for an empty run.
+ */
+export function spectrumPercentiles(count: number, perDecade = 20, including: readonly number[] = []): number[] {
   if (count < 1) return [];
   const top = Math.log10(count);
   const out: number[] = [];
   for (let k = 0; k / perDecade <= top + 1e-12; k++) out.push(100 * (1 - 10 ** (-k / perDecade)));
-  if (count > 1 && Math.abs(out[out.length - 1]! - 100 * (1 - 1 / count)) > 1e-9) out.push(100 * (1 - 1 / count));
-  return out;
+  if (count > 1) out.push(100 * (1 - 1 / count));
+  const highest = out[out.length - 1]!;
+  // A grid point within a hair of a stated percentile (90.00000000000001) is that percentile.
+  const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * (100 - Math.min(a, b));
+  const snapped = out.map((g) => including.find((p) => near(p, g)) ?? g);
+  for (const p of including) if (p <= highest) snapped.push(p);
+  return [...new Set(snapped)].sort((a, b) => a - b);
 }
 
 /** The axis's ticks: 0%, 50%, 90%, 99%, ... as far as `maxX` reaches. */

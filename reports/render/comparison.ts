@@ -6,7 +6,7 @@ import { formatTable } from '../../util/text-table.js';
 import { formatMs } from './number-format.js';
 
 const ms = (v: number | null): string => (v === null ? '-' : formatMs(v));
-const pct = (r: number | null): string => (r === null ? '-' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
+export const pct = (r: number | null): string => (r === null ? '-' : `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(1)}%`);
 const mark = { regressed: 'regressed', improved: 'improved', unchanged: '~', inconclusive: '? (cannot tell)' } as const;
 
 function rows(c: ComparisonResult): string[][] {
@@ -17,13 +17,25 @@ function rows(c: ComparisonResult): string[][] {
 
 const HEAD = ['operation', 'pct', 'base ms', 'new ms', 'change', `interval`, 'verdict'];
 
+/**
+ * What a reader must know before trusting "no regression": that no latency could be compared at all
+ * (runs that timed nothing both measured), or that the workloads differ.
+ */
+export function comparisonCaveats(c: ComparisonResult): string[] {
+  const out: string[] = [];
+  if (c.compared === 'load' && c.operations.length === 0) out.push('no latency was compared: no operation has timed requests in the measured seconds of both runs; only the error counts were');
+  for (const o of c.operations) if (o.note) out.push(`${o.op}: ${o.note}`);
+  if (c.configDifferences.length > 0) out.push(`the workloads differ (compared as allowed): ${c.configDifferences.join('; ')}`);
+  return out;
+}
+
 function verdictLine(c: ComparisonResult): string {
   return c.exitCode === 0 ? 'result: no regression (exit 0)' : `result: regression (exit ${c.exitCode}): ${c.regressions.join('; ')}`;
 }
 
 export function comparisonSummary(c: ComparisonResult): string {
   const lines = [`talkbench compare (${c.compared}): base ${c.base.file} (${c.base.id}), new ${c.new.file} (${c.new.id}); tolerance ${(c.settings.tolerance * 100).toFixed(0)}%, confidence ${(c.settings.confidence * 100).toFixed(0)}%, ${c.settings.resamples} resamples of whole seconds`];
-  if (c.configDifferences.length > 0) lines.push(`workloads differ (compared as allowed): ${c.configDifferences.join('; ')}`);
+  lines.push(...comparisonCaveats(c).map((w) => `note: ${w}`));
   if (c.operations.length > 0) {
     lines.push('', formatTable(HEAD.map((header, i) => ({ header, align: i < 2 || i === 6 ? 'left' as const : 'right' as const })), rows(c)));
   }
@@ -41,6 +53,8 @@ export function comparisonMarkdown(c: ComparisonResult): string {
   const lines = [`## ${c.exitCode === 0 ? '✅' : '❌'} talkbench compare (${c.compared}): ${c.exitCode === 0 ? 'no regression' : 'regression'}`, ''];
   lines.push(`Base \`${c.base.id}\`, new \`${c.new.id}\`; tolerance ${(c.settings.tolerance * 100).toFixed(0)}%, confidence ${(c.settings.confidence * 100).toFixed(0)}%; \`~\` unchanged, \`?\` cannot tell.`);
   if (c.regressions.length > 0) lines.push('', ...c.regressions.map((r) => `- ${esc(r)}`));
+  const caveats = comparisonCaveats(c);
+  if (caveats.length > 0) lines.push('', ...caveats.map((w) => `> **Note:** ${esc(w)}.`));
   if (c.operations.length > 0) {
     lines.push('', `| ${HEAD.join(' | ')} |`, '|---|---|---:|---:|---:|---:|---|');
     for (const r of rows(c)) lines.push(`| ${r.map(esc).join(' | ')} |`);

@@ -34,7 +34,8 @@ export const comparisonResultSchema = z.object({
   settings: z.object({ tolerance: z.number(), confidence: z.number(), resamples: z.number().int(), seed: z.number().int(), failOnInconclusive: z.boolean() }),
   configDifferences: z.array(z.string()).meta({ description: 'Workload settings that differ; the comparison ran only if allowed (--allow-config-change).' }),
   operations: z.array(z.object({
-    op: z.string(), baseSeconds: z.number().int(), newSeconds: z.number().int(), changes: z.array(percentileChangeSchema),
+    op: z.string().meta({ description: 'Judged over its measured seconds; a setup operation (connect, register, login...) over every second it occurred in.' }), baseSeconds: z.number().int(), newSeconds: z.number().int(), changes: z.array(percentileChangeSchema),
+    note: z.string().optional().meta({ description: 'Why every verdict of the operation is inconclusive, when the data is too thin to judge.' }),
     spectrum: z.array(spectrumPointSchema).optional().meta({ description: 'Both runs\' percentile spectra with their bands, for the HTML; absent in a comparison written before it was added.' }),
   })),
   errors: z.object({ base: z.number(), new: z.number(), rose: z.boolean() }).nullable(),

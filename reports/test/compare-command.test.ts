@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { comparisonResultSchema } from '../schema/comparison-result.js';
 import { initHistograms } from '../schema/histogram.js';
 import { runTalkbench } from '../../test-support/talkbench-cli.js';
-import { syntheticRun, type SyntheticRun } from './synthetic-runs.js';
+import { withSyntheticSeconds, type SyntheticRun } from './synthetic-runs.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const compare = (args: string[]) => runTalkbench(['report', '--compare', ...args]).done;
@@ -22,12 +22,7 @@ afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
 /** The recorded load result with its measured seconds replaced: chat.e2e from a synthetic run. */
 async function loadResult(name: string, run: SyntheticRun, seed: number, change: (r: Record<string, any>) => void = () => undefined): Promise<string> {
-  const result = JSON.parse(await readFile(fixture('v3-load.json'), 'utf8'));
-  const seconds = syntheticRun(run, seed);
-  result.timeSeries = seconds.map((histogram, i) => ({
-    second: i + 1, phase: 'measured',
-    ops: { 'chat.e2e': { sent: run.perSecond, ok: run.perSecond, failed: 0, timeouts: 0, unanswered: 0, histogram } },
-  }));
+  const result = withSyntheticSeconds(JSON.parse(await readFile(fixture('v3-load.json'), 'utf8')), run, seed);
   change(result);
   const file = join(dir, name);
   await writeFile(file, JSON.stringify(result));

@@ -48,3 +48,16 @@ export function syntheticRun(run: SyntheticRun, seed: number): string[] {
   }
   return out;
 }
+
+/**
+ * A recorded load result (reports/test/fixtures/v3-load.json, parsed) with its seconds replaced by
+ * measured ones of a synthetic run of chat.e2e: what comparisons and their renderers are tested on.
+ */
+export function withSyntheticSeconds(recorded: Record<string, any>, run: SyntheticRun, seed: number): Record<string, any> {
+  const result = structuredClone(recorded);
+  result.timeSeries = syntheticRun(run, seed).map((histogram, i) => ({
+    second: i + 1, phase: 'measured',
+    ops: { 'chat.e2e': { sent: run.perSecond, ok: run.perSecond, failed: 0, timeouts: 0, unanswered: 0, histogram } },
+  }));
+  return result;
+}

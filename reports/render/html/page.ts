@@ -33,7 +33,7 @@ th { background: var(--soft); font-weight: 600; } td.n, th.n { text-align: right
 .tag { display: inline-block; padding: 0 6px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .tag.pass { background: var(--pass-bg); color: var(--pass); } .tag.fail { background: var(--fail-bg); color: var(--fail); }
 .tag.warn { background: var(--warn-bg); color: var(--warn); } .tag.none { background: var(--soft); color: var(--muted); }
-.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px 20px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px 20px; } .charts > * { min-width: 0; }
 figure { margin: 0; } figcaption { font-size: 13px; color: var(--muted); margin: 2px 0; }
 svg.chart { width: 100%; height: auto; display: block; }
 svg.chart text { font: 11px system-ui, sans-serif; fill: var(--muted); } svg.chart .title { font-size: 13px; fill: var(--fg); font-weight: 600; }
