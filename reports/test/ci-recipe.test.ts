@@ -76,5 +76,7 @@ describe('the GitHub Actions recipe (docs/ci/github-actions.yml)', () => {
     for (const s of second) expect(s.code, `${s.name}:\n${s.output}`).toBe(s.name.startsWith('Compare') ? 6 : 0);
     expect(await readFile(summary, 'utf8')).toMatch(/^## ❌ talkbench compare \(load\): regression/m);
     JSON.parse(await readFile(join(dir, 'out', 'compare.json'), 'utf8'));
+    // The artifact holds a page for each result, to open offline.
+    for (const page of ['conform.html', 'load.html', 'compare.html']) expect((await readFile(join(dir, 'out', page), 'utf8')).startsWith('<!doctype html>'), page).toBe(true);
   }, 240_000);
 });

@@ -89,7 +89,9 @@ export function lineChart(chart: LineChart): string {
   for (const t of x.ticks) {
     if (t.at < x.min || t.at > x.max) continue;
     parts.push(`<line class="grid" x1="${fixed(sx(t.at))}" x2="${fixed(sx(t.at))}" y1="${top}" y2="${top + plotH}"/>`);
-    parts.push(`<text x="${fixed(sx(t.at))}" y="${top + plotH + 14}" text-anchor="middle">${esc(t.label)}</text>`);
+    // A label at the right edge would be cut by the frame: it ends at its tick instead.
+    const anchor = sx(t.at) > W - M.right - t.label.length * CHAR * 0.5 ? 'end' : 'middle';
+    parts.push(`<text x="${fixed(sx(t.at))}" y="${top + plotH + 14}" text-anchor="${anchor}">${esc(t.label)}</text>`);
   }
   parts.push(`<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${top + plotH}" y2="${top + plotH}"/>`);
   parts.push(`<line class="axis" x1="${M.left}" x2="${M.left}" y1="${top}" y2="${top + plotH}"/>`);
