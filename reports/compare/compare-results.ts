@@ -90,7 +90,13 @@ export function compareLoads(base: LoadResult, next: LoadResult, files: [string,
     }
   }
   if (errors.rose) regressions.push(`errors rose: ${errors.base} -> ${errors.new}`);
-  return result('load', files, [base.runId, next.runId], s, { configDifferences: differences, operations, errors, checks: null, regressions });
+  // Loss is part of the errors, but named on its own: "chats lost 0 -> 12" says more than a count.
+  const delivery = Object.keys(base.delivery).filter((what) => next.delivery[what] !== undefined).sort().map((what) => {
+    const [b, n] = [base.delivery[what]!, next.delivery[what]!];
+    return { what, base: { delivered: b.delivered, lost: b.lost }, new: { delivered: n.delivered, lost: n.lost }, rose: n.lost > b.lost };
+  });
+  for (const d of delivery) if (d.rose) regressions.push(`${d.what} lost rose: ${d.base.lost} -> ${d.new.lost}`);
+  return result('load', files, [base.runId, next.runId], s, { configDifferences: differences, operations, errors, delivery, checks: null, regressions });
 }
 
 export function compareConformance(base: ConformanceResult, next: ConformanceResult, files: [string, string], s: CompareSettings): ComparisonResult {
@@ -104,7 +110,7 @@ export function compareConformance(base: ConformanceResult, next: ConformanceRes
   return result('conformance', files, [id(base), id(next)], s, { configDifferences: [], operations: [], errors: null, checks: { newlyFailing, newlyPassing }, regressions });
 }
 
-function result(compared: 'load' | 'conformance', files: [string, string], ids: [string, string], s: CompareSettings, parts: Pick<ComparisonResult, 'configDifferences' | 'operations' | 'errors' | 'checks' | 'regressions'>): ComparisonResult {
+function result(compared: 'load' | 'conformance', files: [string, string], ids: [string, string], s: CompareSettings, parts: Pick<ComparisonResult, 'configDifferences' | 'operations' | 'errors' | 'delivery' | 'checks' | 'regressions'>): ComparisonResult {
   return {
     kind: 'comparison', schemaVersion: 1, tool: { name: 'talkbench', version: s.toolVersion }, compared,
     base: { file: files[0], id: ids[0] }, new: { file: files[1], id: ids[1] },

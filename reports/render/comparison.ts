@@ -29,8 +29,20 @@ export function comparisonCaveats(c: ComparisonResult): string[] {
   return out;
 }
 
+/** "3 of 16 percentiles could not be judged": what a bare "no regression" would hide. */
+export function inconclusiveText(c: ComparisonResult): string | null {
+  const all = c.operations.flatMap((o) => o.changes);
+  const open = all.filter((ch) => ch.verdict === 'inconclusive').length;
+  return open === 0 ? null : `${open} of ${all.length} percentiles inconclusive: the data cannot tell${c.settings.failOnInconclusive ? '' : ' (--fail-on-inconclusive fails on them)'}`;
+}
+
+/** Each kind of delivery, base -> new. */
+export const deliveryText = (c: ComparisonResult): string[] =>
+  (c.delivery ?? []).map((d) => `${d.what} lost: ${d.base.lost} of ${d.base.lost + d.base.delivered} -> ${d.new.lost} of ${d.new.lost + d.new.delivered}${d.rose ? ' (rose)' : ''}`);
+
 function verdictLine(c: ComparisonResult): string {
-  return c.exitCode === 0 ? 'result: no regression (exit 0)' : `result: regression (exit ${c.exitCode}): ${c.regressions.join('; ')}`;
+  const open = inconclusiveText(c);
+  return c.exitCode === 0 ? `result: no regression (exit 0)${open ? `; ${open}` : ''}` : `result: regression (exit ${c.exitCode}): ${c.regressions.join('; ')}`;
 }
 
 export function comparisonSummary(c: ComparisonResult): string {
@@ -40,6 +52,7 @@ export function comparisonSummary(c: ComparisonResult): string {
     lines.push('', formatTable(HEAD.map((header, i) => ({ header, align: i < 2 || i === 6 ? 'left' as const : 'right' as const })), rows(c)));
   }
   if (c.errors) lines.push(`errors: ${c.errors.base} -> ${c.errors.new}${c.errors.rose ? ' (rose)' : ''}`);
+  lines.push(...deliveryText(c));
   if (c.checks) {
     lines.push(`checks newly failing: ${c.checks.newlyFailing.join(', ') || 'none'}`);
     lines.push(`checks newly passing: ${c.checks.newlyPassing.join(', ') || 'none'}`);
@@ -60,6 +73,10 @@ export function comparisonMarkdown(c: ComparisonResult): string {
     for (const r of rows(c)) lines.push(`| ${r.map(esc).join(' | ')} |`);
   }
   if (c.errors) lines.push('', `Errors: ${c.errors.base} → ${c.errors.new}${c.errors.rose ? ' (rose)' : ''}.`);
+  const delivery = deliveryText(c);
+  if (delivery.length > 0) lines.push('', `Deliveries: ${delivery.join('; ')}.`);
+  const open = inconclusiveText(c);
+  if (open && c.exitCode === 0) lines.push('', `${open}.`);
   if (c.checks) lines.push('', `Newly failing: ${c.checks.newlyFailing.map((id) => `\`${id}\``).join(', ') || 'none'}. Newly passing: ${c.checks.newlyPassing.map((id) => `\`${id}\``).join(', ') || 'none'}.`);
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,12 @@ export const comparisonResultSchema = z.object({
     spectrum: z.array(spectrumPointSchema).optional().meta({ description: 'Both runs\' percentile spectra with their bands, for the HTML; absent in a comparison written before it was added.' }),
   })),
   errors: z.object({ base: z.number(), new: z.number(), rose: z.boolean() }).nullable(),
+  delivery: z.array(z.object({
+    what: z.string().meta({ description: 'chat, line, file: what was delivered.' }),
+    base: z.object({ delivered: z.number(), lost: z.number() }),
+    new: z.object({ delivered: z.number(), lost: z.number() }),
+    rose: z.boolean().meta({ description: 'More were lost in NEW than in BASE: a regression.' }),
+  })).optional().meta({ description: 'Delivery loss of each kind both runs delivered; absent in a comparison written before it was added.' }),
   checks: z.object({ newlyFailing: z.array(z.string()), newlyPassing: z.array(z.string()) }).nullable(),
   regressions: z.array(z.string()).meta({ description: 'What makes the comparison exit 6, in words.' }),
   exitCode: z.number().int(),

@@ -1,6 +1,6 @@
 // `talkbench report --compare BASE NEW` [D-COMPARE] on results built from a recorded one, with
 // synthetic per-second histograms: a slower NEW exits 6 naming what regressed; the same distribution
-// exits 0; a rise in errors exits 6; different workloads are refused (exit 2) unless allowed; a check
+// exits 0; a rise in errors or in delivery loss exits 6; an older baseline compares; different workloads are refused (exit 2) unless allowed; a check
 // that newly fails exits 6; the comparison written with --out is a result of kind comparison.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { comparisonResultSchema } from '../schema/comparison-result.js';
 import { initHistograms } from '../schema/histogram.js';
+import { readLoadResult } from '../schema/read-result.js';
 import { runTalkbench } from '../../test-support/talkbench-cli.js';
 import { withSyntheticSeconds, type SyntheticRun } from './synthetic-runs.js';
 
@@ -62,6 +63,29 @@ describe('talkbench report --compare: load runs', () => {
     const run = await compare([base, worse]);
     expect(run.code).toBe(6);
     expect(run.stdout).toMatch(/errors rose: 0 -> 3/);
+  });
+
+  test('more chats lost: exit 6, named, even when the error count is unchanged', async () => {
+    const base = await loadResult('lost-a.json', RUN, 9);
+    const lossy = await loadResult('lost-b.json', RUN, 9, (r) => { r.delivery.chat.lost = 4; r.delivery.chat.delivered -= 4; });
+    const run = await compare([base, lossy]);
+    expect(run.code).toBe(6);
+    expect(run.stdout).toMatch(/^chat lost: 0 of 60 -> 4 of 60 \(rose\)$/m);
+    expect(run.stdout).toMatch(/result: regression \(exit 6\): chat lost rose: 0 -> 4/);
+  });
+
+  test('a baseline written by an older talkbench (schema version 2) still compares [D-SCHEMA]', async () => {
+    // The same run read through its migration and written as version 3: one workload, two schemas.
+    const older = fileURLToPath(new URL('../schema/test/fixtures/v2-load.json', import.meta.url));
+    const migrated = join(dir, 'v2-as-v3.json');
+    const read = await runTalkbench(['report', older]).done;
+    expect(read.code, read.stderr).toBe(0);
+    await writeFile(migrated, JSON.stringify(readLoadResult(await readFile(older, 'utf8'), older)));
+    const run = await compare([older, migrated]);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    // Its two measured seconds are too few to judge, and the comparison says so rather than passing silently.
+    expect(run.stdout).toMatch(/note: chat\.e2e: too few seconds to judge: 2 in base and 2 in new/);
+    expect(run.stdout).toMatch(/result: no regression \(exit 0\); \d+ of \d+ percentiles inconclusive/);
   });
 
   test('different workloads: refused, exit 2, unless --allow-config-change', async () => {

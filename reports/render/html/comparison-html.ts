@@ -4,7 +4,7 @@
 // percentiles with their change, interval and verdict; error counts; for conformance, the checks
 // that newly fail and newly pass.
 import type { ComparisonResult } from '../../schema/comparison-result.js';
-import { comparisonCaveats, pct } from '../comparison.js';
+import { comparisonCaveats, inconclusiveText, pct } from '../comparison.js';
 import { formatCount, formatMs } from '../number-format.js';
 import { esc, keyValues, page, table, tag, verdictBox } from './page.js';
 import { spectrumChart } from './spectrum-chart.js';
@@ -37,7 +37,9 @@ function changesTable(o: Operation): string {
 
 function loadSections(c: ComparisonResult): string {
   const ops = c.operations.map((o) => `<h3 id="op-${esc(o.op)}">${esc(o.op)}</h3><div class="charts"><figure>${spectrum(o)}<figcaption>Shaded: each run's ${(c.settings.confidence * 100).toFixed(0)}% interval from resampling its seconds.</figcaption></figure><div>${o.note ? `<p>${tag('warn', 'inconclusive')} ${esc(o.note)}</p>` : ''}${changesTable(o)}</div></div>`);
-  const errors = c.errors ? `<h2 id="errors">Errors</h2><p>${formatCount(c.errors.base)} in base, ${formatCount(c.errors.new)} in new: ${c.errors.rose ? tag('fail', 'rose') : tag('pass', 'did not rise')}</p>` : '';
+  const delivery = (c.delivery ?? []).map((d) => [code(d.what), `${formatCount(d.base.lost)} of ${formatCount(d.base.lost + d.base.delivered)}`, `${formatCount(d.new.lost)} of ${formatCount(d.new.lost + d.new.delivered)}`, d.rose ? tag('fail', 'rose') : tag('pass', 'did not rise')]);
+  const errors = c.errors ? `<h2 id="errors">Errors and delivery loss</h2><p>Errors: ${formatCount(c.errors.base)} in base, ${formatCount(c.errors.new)} in new: ${c.errors.rose ? tag('fail', 'rose') : tag('pass', 'did not rise')}</p>${
+    delivery.length > 0 ? table([{ header: 'delivery' }, { header: 'lost in base', numeric: true }, { header: 'lost in new', numeric: true }, { header: '' }], delivery) : ''}` : '';
   return `<h2 id="latency">Latency by operation</h2>${ops.join('\n') || '<p class="muted">No operation had timed requests in the measured seconds of both runs.</p>'}${errors}`;
 }
 
@@ -54,6 +56,7 @@ export function comparisonHtml(c: ComparisonResult): string {
     `<h1>talkbench compare (${esc(c.compared)}): ${esc(c.base.id)} → ${esc(c.new.id)}</h1>`,
     verdictBox(regressed ? 'fail' : 'pass', regressed ? `Regression (exit ${c.exitCode})` : 'No regression (exit 0)', c.regressions),
     caveats.length > 0 ? verdictBox('warn', 'Read with care', caveats) : '',
+    !regressed && inconclusiveText(c) ? `<p>${tag('warn', '?')} ${esc(inconclusiveText(c)!)}.</p>` : '',
     keyValues([
       ['base', `${code(c.base.file)} <span class="muted">(${esc(c.base.id)})</span>`], ['new', `${code(c.new.file)} <span class="muted">(${esc(c.new.id)})</span>`],
       ['method', esc(`bootstrap over whole seconds, ${s.resamples} resamples, seed ${s.seed}; ${(s.confidence * 100).toFixed(0)}% intervals; a change within ${(s.tolerance * 100).toFixed(0)}% is unchanged${s.failOnInconclusive ? '; inconclusive fails' : ''} (docs/COMPARE.md)`)],
