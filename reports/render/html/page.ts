@@ -47,7 +47,7 @@ details { margin: 4px 0; } summary { cursor: pointer; }
 pre { background: var(--soft); padding: 8px; border-radius: 4px; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
 footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
 @media (max-width: 640px) { body { padding: 10px; font-size: 13px; } svg.chart text { font-size: 14px; } svg.chart .title { font-size: 16px; } svg.chart .region-label { font-size: 12px; } .charts { grid-template-columns: 1fr; } dl.kv { grid-template-columns: 1fr; } dl.kv dd { margin-bottom: 4px; } }
-@media print { body { max-width: none; } .scroll { overflow: visible; } details { display: block; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } }
+@media print { body { max-width: none; padding: 0; font-size: 11px; } table, code, .mono, figcaption { font-size: 9.5px; } th, td { padding: 1px 4px; } .charts { grid-template-columns: 1fr 1fr; } .scroll { overflow: visible; } details { display: block; } h2 { break-after: avoid; } figure, tr { break-inside: avoid; } }
 `;
 
 export interface PageParts {
