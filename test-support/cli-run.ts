@@ -64,12 +64,15 @@ export async function load(args: readonly string[], during?: (running: () => boo
   return { code, result, stdout, stderr };
 }
 
-/** sent = ok + failed + timeouts + unanswered, deliveries = delivered + lost + corrupted, histograms = ok. */
+/** sent = ok + failed + timeouts + unanswered, deliveries = delivered + lost + corrupted, histograms = ok, lags = sent. */
 export function expectCountsAddUp(result: LoadResult, context = ''): void {
   expect(countProblems(result, result.config.unanswered), context).toEqual([]);
   for (const [name, op] of Object.entries(result.ops)) {
     expect(histogramCount(op.corrected), `${name} corrected histogram\n${context}`).toBe(op.ok);
     expect(histogramCount(op.uncorrected), `${name} uncorrected histogram\n${context}`).toBe(op.ok);
+    // One send lag per request sent [D-METRICS]; every result this talkbench writes has them.
+    expect(op.lag, `${name} lag histogram\n${context}`).toBeDefined();
+    expect(histogramCount(op.lag!), `${name} lag histogram\n${context}`).toBe(op.sent);
   }
 }
 

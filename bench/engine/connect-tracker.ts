@@ -24,7 +24,7 @@ export class ConnectTracker {
   begin(dueMs: number, startedMs: number): ConnectAttempt {
     const attempt: ConnectAttempt = { dueMs, startedMs, connectedMs: null, link: null, settled: false };
     this.attempts.add(attempt);
-    this.recorder.count('connect', 'sent');
+    this.recorder.sent('connect', startedMs - dueMs);
     return attempt;
   }
 

@@ -36,12 +36,13 @@ export class FileTraffic {
 
   /** The request for upload number `index` of `from` to `to`, `size` bytes, due at `dueMs`. */
   upload(from: UserSpec, to: UserSpec, index: number, size: number, dueMs: number): MessageFields<typeof MessageId.UploadFileRequest> {
-    const seq = accountedSeq(this.ctx, this.ledger, 'file.e2e', from.index, to.index, dueMs);
+    const sentMs = monoMs();
+    const seq = accountedSeq(this.ctx, this.ledger, 'file.e2e', from.index, to.index, dueMs, sentMs);
     const accounted = seq > 0;
     const stamp: UploadStamp = { run: this.runTag, from: from.index, to: to.index, index, seq, size };
     const fileName = uploadName(stamp);
     if (accounted) {
-      this.expected.set(fileName, { stamp, scheduledMs: dueMs, sentMs: monoMs(), started: false });
+      this.expected.set(fileName, { stamp, scheduledMs: dueMs, sentMs, started: false });
       this.waitingAt.set(to.index, (this.waitingAt.get(to.index) ?? 0) + 1);
     }
     return { FromUserID: from.name, ToUserID: to.name, UserType: 0, fileName, Data: uploadContent(stamp, this.seed) };
@@ -74,7 +75,8 @@ export class FileTraffic {
   private async download(name: string, expected: Expected, serverUrl: string): Promise<void> {
     const { recorder, task } = this.ctx;
     const { from, to, seq } = expected.stamp;
-    recorder.count('download', 'sent');
+    // Started the moment the file list names the file, which is when it is due: no lag.
+    recorder.sent('download', 0);
     let url: URL;
     try {
       url = downloadUrl(serverUrl, this.httpBase);

@@ -100,7 +100,7 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     const op = REPLY_OPS[replyId]!;
     const now = monoMs();
     u.link!.write(encodeMessageFrame(id, fields, task.layout));
-    if (measured(op, scheduledMs)) recorder.count(op, 'sent');
+    if (measured(op, scheduledMs)) recorder.sent(op, now - scheduledMs);
     // A request the target is said not to answer (the original never answers heartbeats) is only sent.
     if (unansweredOps.has(op)) return;
     u.pending.push(replyId, scheduledMs, now);
@@ -156,7 +156,6 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     const session = u.session;
     const beat = (due: number, t: number): void => {
       if (!loggedIn(u) || u.session !== session) return;
-      health(due, t);
       request(u, MessageId.HeartbeatRequest, { UserID: u.spec.name }, due);
       scheduler.at(due + every, beat);
     };
@@ -176,15 +175,10 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     if (plan.rates.upload > 0) u.nextFileListMs = monoMs() + u.random.next() * plan.fileListIntervalMs;
   };
 
-  const health = (due: number, t: number): void => { if (ctx.inWindow(due)) ctx.health.started(due, t); };
-
   /** Actions of one session of `u`: they stop when it is no longer ready, or a new session began. */
   const poisson = (u: ImUser, perSecond: number, act: (due: number) => void): void => {
     const session = u.session;
-    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready' && u.session === session, (due, t) => {
-      health(due, t);
-      act(due);
-    });
+    scheduler.poisson(perSecond, u.random, () => u.phase === 'ready' && u.session === session, (due) => act(due));
   };
 
   /** A friend to chat with: one that is ready, or with --reconnect-rate one away (the chat waits for its login). */
@@ -195,8 +189,9 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     const to = pickFriend(u, byIndex, chatPartner);
     if (!to) return;
     const away = to.phase !== 'ready';
-    const seq = accountedSeq(ctx, ledger, away ? 'chat.offline.e2e' : 'chat.e2e', u.spec.index, to.spec.index, due);
+    // The stamp carries this send time exactly (a float64): a chat found offline takes back this same lag.
     const now = monoMs();
+    const seq = accountedSeq(ctx, ledger, away ? 'chat.offline.e2e' : 'chat.e2e', u.spec.index, to.spec.index, due, now);
     const content = encodeStamp({ run: runTag, from: u.spec.index, to: to.spec.index, seq, scheduledMs: due, sentMs: now, toSession: to.session, away }, plan.chatBytes);
     push(u, MessageId.FriendChatRequest, { FromUserID: u.spec.name, ToUserID: to.spec.name, Content: content });
     if (!away) liveness.asked(u.spec.target, now);
@@ -213,8 +208,8 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     const choices = [UserStatus.QMe, UserStatus.Online, UserStatus.Away, UserStatus.Busy, UserStatus.DoNotDisturb].filter((s) => s !== u.status);
     u.status = choices[u.random.below(choices.length)]!;
     const inWindow = ctx.inWindow(due);
-    if (inWindow) recorder.count('status', 'sent');
     const now = monoMs();
+    if (inWindow) recorder.sent('status', now - due);
     const receivers = u.spec.friends.filter((i) => byIndex.get(i)!.phase === 'ready');
     notices.expect(u.spec.index, u.status, receivers, due, now, inWindow);
     push(u, MessageId.ChangeStatusRequest, { UserID: u.spec.name, Status: u.status });
@@ -240,7 +235,7 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
     const probe = id === MessageId.LoginResponse && code === ResultCode.UserNotExists && !u.registered;
     const record = !taken.timedOut && measured(op, taken.scheduledMs);
     if (record && probe) {
-      recorder.retractSent(op);
+      recorder.retractSent(op, taken.sentMs - taken.scheduledMs);
     } else if (record) {
       if (code === ResultCode.Success) recorder.latency(op, now - taken.scheduledMs, now - taken.sentMs, now);
       else recorder.failed(op, codeName(code), refusalMessage(id, body));
@@ -310,7 +305,7 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
       if (!stamp || stamp.run !== runTag || stamp.to !== u.spec.index || stamp.seq === 0) return;
       // Sent while the receiver was away, or meant for an earlier session: it waited for this login.
       const offline = stamp.away || stamp.toSession !== u.session;
-      if (offline && !stamp.away) { recorder.retractSent('chat.e2e'); recorder.count('chat.offline.e2e', 'sent'); }
+      if (offline && !stamp.away) { recorder.retractSent('chat.e2e', stamp.sentMs - stamp.scheduledMs); recorder.sent('chat.offline.e2e', stamp.sentMs - stamp.scheduledMs); }
       if (ledger.received(stamp.from, stamp.to, stamp.seq)) recorder.latency(offline ? 'chat.offline.e2e' : 'chat.e2e', now - stamp.scheduledMs, now - stamp.sentMs);
     } else if (id === MessageId.ChangeStatusNotice) {
       const notice = decodeMessage(MessageId.ChangeStatusNotice, body);

@@ -23,8 +23,8 @@ export function pickFriend<U extends SimulatedUser>(u: U, byIndex: ReadonlyMap<n
  * the measured window the message still goes out (the load is the same) but carries seq 0, which its
  * receiver does not account.
  */
-export function accountedSeq(ctx: ScenarioContext, ledger: DeliveryLedger, op: LatencyOp, from: number, to: number, due: number): number {
+export function accountedSeq(ctx: ScenarioContext, ledger: DeliveryLedger, op: LatencyOp, from: number, to: number, due: number, sentMs: number): number {
   if (!ctx.inWindow(due)) return 0;
-  ctx.recorder.count(op, 'sent');
+  ctx.recorder.sent(op, sentMs - due);
   return ledger.nextSeq(from, to);
 }

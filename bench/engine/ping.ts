@@ -40,7 +40,7 @@ export async function runPing(ctx: ScenarioContext, plan: PingPlan): Promise<voi
     c.pending.push(MessageId.HeartbeatResponse, scheduledMs, now);
     c.link.write(frame);
     liveness.asked(c.target, now);
-    if (ctx.inWindow(scheduledMs)) recorder.count(HEARTBEAT, 'sent');
+    if (ctx.inWindow(scheduledMs)) recorder.sent(HEARTBEAT, now - scheduledMs);
   };
 
   const onReply = (c: PingConnection, id: number): void => {
@@ -148,10 +148,7 @@ function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingCon
     const now = monoMs();
     while (due <= now && due < timeline.measureEndMs && !ctx.stopping) {
       const c = connections[k % connections.length]!;
-      if (!c.link.closed) {
-        if (ctx.inWindow(due)) ctx.health.started(due, now);
-        send(c, due);
-      }
+      if (!c.link.closed) send(c, due);
       k++;
       due = start + k * spacingMs;
     }

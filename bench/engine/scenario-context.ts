@@ -5,7 +5,6 @@
 import type { Endpoint } from '../../client/target.js';
 import type { FrameLayout } from '../../proto/index.js';
 import type { Recorder } from '../metrics/recorder.js';
-import type { HealthMonitor } from './health.js';
 
 /** Times on the shared monotonic clock (monoMs), identical for every worker of a run. */
 export interface Timeline {
@@ -39,8 +38,6 @@ export interface ScenarioContext {
   readonly task: ScenarioTask;
   readonly timeline: Timeline;
   readonly recorder: Recorder;
-  /** Open-model actions report when they started against when they were due [D-OVERLOAD]. */
-  readonly health: Pick<HealthMonitor, 'started'>;
   readonly status: ScenarioStatus;
   /** The run was stopped (SIGINT, another worker's target failure, or this one's). */
   readonly stopping: boolean;

@@ -24,7 +24,7 @@ export class StatusNotices {
     let list = this.changes.get(from);
     if (!list) this.changes.set(from, (list = []));
     list.push({ status, scheduledMs, sentMs, accounted, waiting });
-    if (accounted) this.recorder.count('status.notice', 'sent', waiting.size);
+    if (accounted) this.recorder.sent('status.notice', sentMs - scheduledMs, waiting.size);
   }
 
   /** A notice of `from`'s `status` reached `receiver`: matched to the oldest change it answers. */
@@ -43,7 +43,7 @@ export class StatusNotices {
   forget(receiver: number): void {
     for (const list of this.changes.values()) {
       for (const change of list) {
-        if (change.waiting.delete(receiver) && change.accounted) this.recorder.retractSent('status.notice');
+        if (change.waiting.delete(receiver) && change.accounted) this.recorder.retractSent('status.notice', change.sentMs - change.scheduledMs);
       }
     }
   }

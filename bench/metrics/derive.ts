@@ -18,11 +18,13 @@ export function deriveMetrics(m: Measurements, measuredMs: number): Record<strin
     // Setup happens when it happens (a ramp-up, a login storm): its rate is over the span it took.
     const span = SETUP_OPS.has(op as LatencyOp) && record.span ? Math.max(1, record.span.lastMs - record.span.firstMs) : measuredMs;
     metrics[`${op}.rate`] = span > 0 ? round2((record.ok / span) * 1000) : 0;
-    for (const [variant, encoded] of [['', record.corrected], ['_uncorrected', record.uncorrected]] as const) {
+    const variants: [(stat: string) => string, string | undefined][] = [[(s) => `${op}.${s}`, record.corrected], [(s) => `${op}.${s}_uncorrected`, record.uncorrected], [(s) => `${op}.lag.${s}`, record.lag]];
+    for (const [name, encoded] of variants) {
+      if (encoded === undefined) continue;
       const histogram = decodeHistogram(encoded);
       if (histogram.totalCount > 0) {
         const summary = summarize(histogram);
-        for (const stat of LATENCY_STATS) metrics[`${op}.${stat}${variant}`] = summary[stat];
+        for (const stat of LATENCY_STATS) metrics[name(stat)] = summary[stat];
       }
       histogram.destroy();
     }

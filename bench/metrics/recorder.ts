@@ -29,11 +29,31 @@ class OpRecord {
   readonly counters: OpCounters = { sent: 0, ok: 0, failed: 0, timeouts: 0, unanswered: 0, failedBy: {}, failureSamples: {}, span: null };
   readonly corrected = newHistogram();
   readonly uncorrected = newHistogram();
+  /** From the scheduled time to the actual send, per request sent: the generator's own share of `corrected`. */
+  readonly lag = newHistogram();
+  /** Lags of sends taken back (retractSent), subtracted from `lag` when it leaves. */
+  readonly retractedLag = newHistogram();
   interval = noCounts();
   readonly intervalHistogram: Histogram = newHistogram();
 }
 
 const bump = (tally: Tally, key: string, n = 1): void => { tally[key] = (tally[key] ?? 0) + n; };
+
+/** A send "before" its due time is a clock reading taken just before the due one: no lag. */
+function recordLag(h: Histogram, lagMs: number, n: number): void {
+  h.recordValueWithCount(Math.min(3_600_000_000, Math.max(1, Math.round(Math.max(0, lagMs) * 1000))), n);
+}
+
+/** The lag histogram without the sends taken back. */
+function encodeLag(record: OpRecord): string {
+  if (record.retractedLag.totalCount === 0) return encodeHistogram(record.lag);
+  const lag = newHistogram();
+  lag.add(record.lag);
+  lag.subtract(record.retractedLag);
+  const encoded = encodeHistogram(lag);
+  lag.destroy();
+  return encoded;
+}
 
 export class Recorder {
   private readonly ops = new Map<LatencyOp, OpRecord>();
@@ -47,18 +67,33 @@ export class Recorder {
     return record;
   }
 
-  /** `sent` (also of the requests with no reply of their own), `timeouts`, `unanswered`. */
-  count(op: LatencyOp, counter: Exclude<Counter, 'failed' | 'ok'>, n = 1): void {
+  /** `timeouts`, `unanswered` (a send goes through sent(), which records its lag). */
+  count(op: LatencyOp, counter: Exclude<Counter, 'failed' | 'ok' | 'sent'>, n = 1): void {
     const record = this.op(op);
     record.counters[counter] += n;
     record.interval[counter] += n;
   }
 
-  /** Takes back a `sent`: the request turned out to be something else (a probe, another op). */
-  retractSent(op: LatencyOp): void {
+  /**
+   * A request sent, `lagMs` after its scheduled time: counted as `sent`, its lag recorded [D-METRICS].
+   * Every request goes through here, so the lag histogram holds one value per `sent`.
+   */
+  sent(op: LatencyOp, lagMs: number, n = 1): void {
+    const record = this.op(op);
+    record.counters.sent += n;
+    record.interval.sent += n;
+    recordLag(record.lag, lagMs, n);
+  }
+
+  /**
+   * Takes back a `sent` (the request turned out to be something else: a probe, another op) with the
+   * lag it was sent with, so the lag histogram still holds one value per `sent`.
+   */
+  retractSent(op: LatencyOp, lagMs: number): void {
     const record = this.op(op);
     record.counters.sent--;
     record.interval.sent--;
+    recordLag(record.retractedLag, lagMs, 1);
   }
 
   /** A failure, by `reason` (a result code name, an HTTP status, an error code), with the server's words. */
@@ -124,7 +159,7 @@ export class Recorder {
       const c = record.counters;
       ops[name] = {
         ...c, failedBy: { ...c.failedBy }, failureSamples: structuredClone(c.failureSamples), span: c.span && { ...c.span },
-        corrected: encodeHistogram(record.corrected), uncorrected: encodeHistogram(record.uncorrected),
+        corrected: encodeHistogram(record.corrected), uncorrected: encodeHistogram(record.uncorrected), lag: encodeLag(record),
       };
     }
     const delivery: RecorderSnapshot['delivery'] = {};
@@ -140,6 +175,8 @@ export class Recorder {
     for (const record of this.ops.values()) {
       record.corrected.destroy();
       record.uncorrected.destroy();
+      record.lag.destroy();
+      record.retractedLag.destroy();
       record.intervalHistogram.destroy();
     }
   }

@@ -18,6 +18,10 @@ export function combineOps(parts: readonly Readonly<Record<string, EncodedOp>>[]
     for (const op of present) addCounts(failedBy, op.failedBy);
     const corrected = mergeEncoded(present.map((op) => op.corrected));
     const uncorrected = mergeEncoded(present.map((op) => op.uncorrected));
+    // A part written before lag was measured has none: the whole then has none either, rather than a
+    // histogram that silently covers only some parts.
+    const lags = present.map((op) => op.lag);
+    const lag = lags.every((l): l is string => l !== undefined) ? mergeEncoded(lags) : null;
     out[name] = {
       ...sumCounters(present),
       failedBy,
@@ -25,9 +29,11 @@ export function combineOps(parts: readonly Readonly<Record<string, EncodedOp>>[]
       span: combineSpans(present.map((op) => op.span)),
       corrected: encodeHistogram(corrected),
       uncorrected: encodeHistogram(uncorrected),
+      ...(lag ? { lag: encodeHistogram(lag) } : {}),
     };
     corrected.destroy();
     uncorrected.destroy();
+    lag?.destroy();
   }
   return out;
 }

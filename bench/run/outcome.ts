@@ -67,7 +67,7 @@ export function overloadFailures(config: Pick<LoadConfig, 'scenario' | 'inflight
   // [D-OVERLOAD]: a handful of late actions says nothing (one of 69 is 1.4%); it takes both a count and a share.
   const { lateShare, minLateActions, lateStartMs } = config.overload;
   if (!closed && scheduled > 0 && late >= minLateActions && late / scheduled > lateShare) {
-    const message = `${late} of ${scheduled} actions (${((late / scheduled) * 100).toFixed(1)}%) started over ${lateStartMs} ms late (limits: ${minLateActions} actions and ${(lateShare * 100).toFixed(1)}%)`;
+    const message = `${late} of ${scheduled} scheduled sends (${((late / scheduled) * 100).toFixed(1)}%) left over ${lateStartMs} ms after their due time (limits: ${minLateActions} sends and ${(lateShare * 100).toFixed(1)}%)`;
     failures.push({ code: 'overloaded', message });
   }
   for (const w of workers) {

@@ -152,7 +152,7 @@ function fake(shard: string, heartbeatsMs: number[], over: { failures?: Failure[
   const n = heartbeatsMs.length;
   const { status, exitCode, failures, reasons } = judge(over.failures ?? []);
   return {
-    kind: 'load', schemaVersion: 3, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
+    kind: 'load', schemaVersion: 4, runId: `run-${shard.replace('/', 'of')}`, tool: { name: 'talkbench', version: '0.0.0' },
     startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:05.000Z',
     config: {
       scenario: 'users', protocol: 'im', targets: [{ host: '127.0.0.1', port: 8999 }], users: over.users ?? 30, rampUpMs: 0, warmupMs: 0,
@@ -271,7 +271,7 @@ describe('merge.ts on hand-built results', () => {
     expect(error([1], 'x.json').message).toMatch(/^x\.json: not a talkbench result/);
     expect(error({ kind: 'conformance', schemaVersion: 1 }, 'c.json').message).toMatch(/^c\.json: kind: is "conformance"/);
     const newer = error({ ...fake('1/1', [1]), schemaVersion: 7 }, 'n.json');
-    expect(newer.message).toMatch(/^n\.json: schemaVersion: 7 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 3/);
+    expect(newer.message).toMatch(/^n\.json: schemaVersion: 7 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 4/);
     expect(newer.code).toBe('BAD_RESULT_FILE');
     expect(newer.exitCode).toBe(2);
     expect(error({ ...fake('1/1', [1]), ops: { heartbeat: { ok: 'many' } } }, 'o.json').message).toMatch(/^o\.json: ops\.heartbeat\.\w+: /);
@@ -330,12 +330,12 @@ describe('talkbench merge on the command line', () => {
     const old = await talkbench(['merge', v2, '--out', 'from-v2.json']);
     expect(old.code, old.stderr).toBe(0);
     const fromV2 = await readResult('from-v2.json');
-    expect(fromV2.schemaVersion).toBe(3);
+    expect(fromV2.schemaVersion).toBe(4);
     expect(fromV2.ops['chat.e2e']!.ok).toBe(JSON.parse(await readFile(v2, 'utf8')).ops['chat.e2e'].ok);
-    await writeFile(join(dir, 'newer.json'), JSON.stringify({ ...fake('1/1', [1]), schemaVersion: 4 }));
+    await writeFile(join(dir, 'newer.json'), JSON.stringify({ ...fake('1/1', [1]), schemaVersion: 5 }));
     const newer = await talkbench(['merge', 'newer.json']);
     expect(newer.code).toBe(2);
-    expect(newer.stderr).toMatch(/^talkbench merge: newer\.json: schemaVersion: 4 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 3; read it with a newer talkbench$/m);
+    expect(newer.stderr).toMatch(/^talkbench merge: newer\.json: schemaVersion: 5 \(written by talkbench 0\.0\.0\) is too new: this talkbench reads load results of schema versions 2 to 4; read it with a newer talkbench$/m);
     expect(newer.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 

@@ -2,6 +2,7 @@
 // thread once a second, the stop signal, and the verdict that the target failed. Scenarios see it as
 // the engine's ScenarioContext, never as this class [D-LAYOUT-REPO].
 import { HealthMonitor } from '../engine/health.js';
+import { lateSends } from '../metrics/late-sends.js';
 import { monoMs } from '../../util/clock.js';
 import type { ScenarioContext } from '../engine/scenario-context.js';
 import { Recorder } from '../metrics/recorder.js';
@@ -20,7 +21,7 @@ export class WorkerContext implements ScenarioContext {
   private second = 0;
 
   constructor(readonly task: WorkerTask) {
-    this.health = new HealthMonitor(task.lateStartMs);
+    this.health = new HealthMonitor();
     task.port.on('message', (message: StopMessage) => {
       if (message.kind === 'stop') this.stop(message.reason);
     });
@@ -95,10 +96,11 @@ export class WorkerContext implements ScenarioContext {
     this.health.stop();
     // What happened since the last tick closes the second in progress early.
     this.postProgress(this.second);
+    const snapshot = this.recorder.snapshot();
     const result: WorkerResult = {
       worker: this.task.worker,
-      snapshot: this.recorder.snapshot(),
-      health: this.health.report(this.task.worker),
+      snapshot,
+      health: this.health.report(this.task.worker, lateSends(snapshot.ops, this.task.lateStartMs)),
       status: { ...this.status },
       targetFailure: this.targetFailure,
       stoppedEarly: this.stopReason,

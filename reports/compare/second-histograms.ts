@@ -2,7 +2,7 @@
 // either run of a comparison: what the bootstrap resamples thousands of times. Decoding once into the
 // JS histogram gives each bucket's count; a resample adds whole seconds' vectors and reads quantiles
 // off the sum, without building a histogram per resample.
-import * as hdr from 'hdr-histogram-js';
+import { bucketsOf } from '../schema/histogram.js';
 
 /** One second: positions into the shared value table, and their counts. */
 export interface SecondCounts {
@@ -18,26 +18,12 @@ export interface SecondsOfTwoRuns {
   next: SecondCounts[];
 }
 
-interface Sparse { values: number[]; counts: number[] }
-
-function sparseOf(encoded: string): Sparse {
-  const h = hdr.decodeFromCompressedBase64(encoded, 64, false) as unknown as {
-    countsArrayLength: number; getCountAtIndex(i: number): number; valueFromIndex(i: number): number; highestEquivalentValue(v: number): number; destroy(): void;
-  };
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < h.countsArrayLength; i++) {
-    const n = h.getCountAtIndex(i);
-    if (n > 0) { values.push(h.highestEquivalentValue(h.valueFromIndex(i))); counts.push(n); }
-  }
-  h.destroy();
-  return { values, counts };
-}
+type Sparse = ReturnType<typeof bucketsOf>;
 
 /** Both runs' seconds (encoded histograms), over one table of values. */
 export function secondsOfTwoRuns(base: readonly string[], next: readonly string[]): SecondsOfTwoRuns {
-  const b = base.map(sparseOf);
-  const n = next.map(sparseOf);
+  const b = base.map(bucketsOf);
+  const n = next.map(bucketsOf);
   const all = new Set<number>();
   for (const s of [...b, ...n]) for (const v of s.values) all.add(v);
   const values = Float64Array.from([...all].sort((x, y) => x - y));

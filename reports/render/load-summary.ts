@@ -18,14 +18,14 @@ function table(rows: string[][]): string {
 }
 
 function opRows(result: LoadResult): string[][] {
-  const rows = [['operation', 'sent', 'ok', 'failed', 'timeouts', 'unanswered', 'rate/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 uncorr']];
-  for (const { op, record, sentOnly, rate, corrected: c, uncorrected: u } of opFigures(result)) {
+  const rows = [['operation', 'sent', 'ok', 'failed', 'timeouts', 'unanswered', 'rate/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'p99 uncorr', 'lag p99']];
+  for (const { op, record, sentOnly, rate, corrected: c, uncorrected: u, lag } of opFigures(result)) {
     const n = (v: number): string => (sentOnly ? '-' : fmtInt(v));
     const lat = (v: number | undefined): string => (v === undefined ? '-' : fmtMs(v));
     rows.push([
       op, fmtInt(record.sent), n(record.ok), n(record.failed), n(record.timeouts), n(record.unanswered),
       rate === null || sentOnly ? '-' : fmtInt(Math.round(rate)),
-      lat(c?.p50), lat(c?.p90), lat(c?.p99), lat(c?.p999), lat(c?.max), lat(u?.p99),
+      lat(c?.p50), lat(c?.p90), lat(c?.p99), lat(c?.p999), lat(c?.max), lat(u?.p99), lat(lag?.p99),
     ]);
   }
   return rows;
@@ -80,7 +80,7 @@ export function formatSummary(result: LoadResult): string {
   const g = result.generator;
   const cores = g.cpu.wallMs > 0 ? (g.cpu.userMs + g.cpu.systemMs) / g.cpu.wallMs : 0;
   const delays = g.workers.map((w) => w.eventLoopDelay.p99.toFixed(1)).join('/');
-  lines.push(`generator: ${g.workers.length} worker(s), CPU ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, event-loop delay p99 ${delays} ms, late starts ${fmtInt(g.lateStarts)} of ${fmtInt(g.actionsScheduled)}`);
+  lines.push(`generator: ${g.workers.length} worker(s), CPU ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, event-loop delay p99 ${delays} ms, late sends ${fmtInt(g.lateStarts)} of ${fmtInt(g.actionsScheduled)}`);
   const { errors, attempts } = errorCount(result);
   lines.push(`errors: ${fmtInt(errors)} (${attempts > 0 ? ((errors / attempts) * 100).toFixed(2) : '0.00'}% of ${fmtInt(attempts)} requests and deliveries)`);
   for (const t of result.thresholds) {

@@ -37,7 +37,7 @@ export function loadMarkdown(result: LoadResult): string {
   }
   const g = result.generator;
   const cores = g.cpu.wallMs > 0 ? (g.cpu.userMs + g.cpu.systemMs) / g.cpu.wallMs : 0;
-  lines.push('', `Generator: ${g.workers.length} worker(s), ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, late starts ${int(g.lateStarts)} of ${int(g.actionsScheduled)}${g.overloaded ? ' — **overloaded: its latencies are not the server\'s**' : ''}. Errors: ${int(result.metrics.errors ?? 0)}.`);
+  lines.push('', `Generator: ${g.workers.length} worker(s), ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, late sends ${int(g.lateStarts)} of ${int(g.actionsScheduled)}${g.overloaded ? ' — **overloaded: its latencies are not the server\'s**' : ''}. Errors: ${int(result.metrics.errors ?? 0)}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,5 +1,5 @@
 // Each operation's figures as every renderer shows them: counts, rate, and the corrected and
-// uncorrected latency summaries (null where nothing was timed). An operation that is only sent (a
+// uncorrected latency summaries (null where nothing was timed), and the generator's send lag. An operation that is only sent (a
 // status change, with no reply of its own, or a request the target is said not to answer) is marked,
 // so no report shows its zero successes as failures.
 import { decodeHistogram, summarize, type LatencySummary } from '../schema/histogram.js';
@@ -13,6 +13,8 @@ export interface OpFigures {
   rate: number | null;
   corrected: LatencySummary | null;
   uncorrected: LatencySummary | null;
+  /** The generator's send lag; null where nothing was sent, or the result predates it (schema version 3). */
+  lag: LatencySummary | null;
 }
 
 function summary(encoded: string): LatencySummary | null {
@@ -29,5 +31,6 @@ export function opFigures(result: LoadResult): OpFigures[] {
     rate: result.metrics[`${op}.rate`] ?? null,
     corrected: summary(record.corrected),
     uncorrected: summary(record.uncorrected),
+    lag: record.lag === undefined ? null : summary(record.lag),
   }));
 }

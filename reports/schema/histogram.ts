@@ -41,6 +41,32 @@ export function decodeHistogram(encoded: string): Histogram {
   return fresh;
 }
 
+/**
+ * The buckets an encoded histogram holds: each bucket's highest equivalent value (µs) and its count,
+ * ascending. Read through the JS build's index API, which the public interface does not expose.
+ */
+export function bucketsOf(encoded: string): { values: number[]; counts: number[] } {
+  const h = hdr.decodeFromCompressedBase64(encoded, 64, false) as unknown as {
+    countsArrayLength: number; getCountAtIndex(i: number): number; valueFromIndex(i: number): number; highestEquivalentValue(v: number): number; destroy(): void;
+  };
+  const values: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < h.countsArrayLength; i++) {
+    const n = h.getCountAtIndex(i);
+    if (n > 0) { values.push(h.highestEquivalentValue(h.valueFromIndex(i))); counts.push(n); }
+  }
+  h.destroy();
+  return { values, counts };
+}
+
+/** How many recorded values lie above `micros` (to the histogram's precision: whole buckets). */
+export function countAbove(encoded: string, micros: number): number {
+  const { values, counts } = bucketsOf(encoded);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! > micros) n += counts[i]!;
+  return n;
+}
+
 /** Adds every encoded histogram into one. */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const total = newHistogram();

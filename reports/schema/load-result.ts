@@ -39,6 +39,10 @@ export const encodedOpSchema = z.object({
     .meta({ description: 'From the first request sent to the last success, on the monotonic clock (ms): setup operations get their rate over it.' }),
   corrected: encodedHistogramSchema.meta({ description: 'Latency from the scheduled time (coordinated omission corrected).' }),
   uncorrected: encodedHistogramSchema.meta({ description: 'Latency from the actual send.' }),
+  lag: encodedHistogramSchema.optional().meta({
+    description: "The generator's own send lag: from each request's scheduled time to its actual send, one value per `sent`. "
+      + "Corrected latency is uncorrected latency plus this lag, so it tells how much of each percentile is the generator's. Absent in results of schema version 3 and older.",
+  }),
 }).meta({ id: 'EncodedOp', description: 'One operation over the whole run: counters, failures and its two histograms.' });
 
 export const intervalOpSchema = z.object({
@@ -82,8 +86,8 @@ export const workerHealthSchema = z.object({
   worker: z.number().int().nonnegative(),
   eventLoopDelay: z.object({ p50: ms, p99: ms, max: ms }).meta({ description: 'Event-loop delay over the measured window, ms.' }),
   utilization: z.number().min(0).max(1).meta({ description: 'Share of the measured window the event loop was busy.' }),
-  actionsScheduled: count,
-  lateStarts: count,
+  actionsScheduled: count.meta({ description: 'Requests this worker sent in the measured window on a schedule (counted from its lag histograms).' }),
+  lateStarts: count.meta({ description: 'Of those, the ones whose send lag passed overload.lateStartMs.' }),
 }).meta({ id: 'WorkerHealth' });
 
 export const generatorSchema = z.object({

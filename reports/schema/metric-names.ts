@@ -61,6 +61,8 @@ function allMetricNames(): Map<string, MetricInfo> {
       names.set(`${op}.${stat}`, { kind: 'latency', basis: { ops: [op], need: 'ok' } });
       names.set(`${op}.${stat}_uncorrected`, { kind: 'latency', basis: { ops: [op], need: 'ok' } });
     }
+    // The generator's send lag [D-METRICS]: there is one for every request sent.
+    for (const stat of LATENCY_STATS) names.set(`${op}.lag.${stat}`, { kind: 'latency', basis: { ops: [op], need: 'sent' } });
     for (const counter of COUNTERS) names.set(`${op}.${counter}`, { kind: 'count', basis: { ops: [op], need: 'sent' } });
     names.set(`${op}.rate`, { kind: 'rate', basis: { ops: [op], need: 'sent' } });
   }

@@ -1,9 +1,17 @@
 // Older load results, brought up to the current schema version one step at a time [D-SCHEMA]: a
 // baseline kept in CI survives an upgrade of talkbench. Each step checks its input against the schema
 // of the version it reads (so a broken old file names its own field) and returns the next version.
-// Adding version 4: freeze version 3's schema beside version 2's below, add a step { from: 3 }.
+// Adding version 5: freeze version 4's schema beside the older ones below, add a step { from: 4 }.
 import { z } from 'zod';
 import { intervalOpSchema, loadResultSchema, LOAD_SCHEMA_VERSION, type Failure, type LoadResult, type SecondSample } from './load-result.js';
+
+/**
+ * Version 3, as written before the generator measured its send lag: version 4 without `lag` (which
+ * version 4 makes optional, so the shapes are otherwise the same) and with late starts counted per
+ * scheduled action rather than per send.
+ */
+export const loadResultV3Schema = loadResultSchema.extend({ schemaVersion: z.literal(3) });
+type LoadResultV3 = z.infer<typeof loadResultV3Schema>;
 
 /**
  * Version 2, as written by talkbench before results recorded failures as fields: the same as
@@ -69,7 +77,7 @@ export function failuresOfV2(result: LoadResultV2): Failure[] {
 }
 
 /** Version 2 kept only the measured seconds; a merge kept only each shard's runId and position. */
-function v2ToV3(result: LoadResultV2): LoadResult {
+function v2ToV3(result: LoadResultV2): LoadResultV3 {
   const { timeSeries, shards, ...rest } = result;
   return {
     ...rest,
@@ -83,6 +91,8 @@ function v2ToV3(result: LoadResultV2): LoadResult {
 /** Step by step from the oldest readable version; the last step's output is the current version. */
 export const MIGRATIONS: readonly Migration[] = [
   step(2, loadResultV2Schema, v2ToV3),
+  // Its operations have no lag histogram: they stay without one (unknown), never an empty one (zero).
+  step(3, loadResultV3Schema, (result): LoadResult => ({ ...result, schemaVersion: LOAD_SCHEMA_VERSION })),
 ];
 
 export const OLDEST_READABLE_VERSION = Math.min(...MIGRATIONS.map((m) => m.from), LOAD_SCHEMA_VERSION);

@@ -41,7 +41,7 @@ describe.skipIf(!chromiumPath)('the HTML reports in Chromium', () => {
     await initHistograms();
     dir = await mkdtemp(join(tmpdir(), 'tb-html-'));
     const recorded = JSON.parse(await readFile(fixture('v3-load.json'), 'utf8'));
-    const load = readLoadResult(JSON.stringify(recorded), 'v3-load.json');
+    const load = readLoadResult(await readFile(fixture('v4-load.json'), 'utf8'), 'v4-load.json');
     const conformance = readConformanceResult(await readFile(fixture('conformance-failing-im.json'), 'utf8'), 'conformance-failing-im.json');
     const run = (r: SyntheticRun, seed: number) => readLoadResult(JSON.stringify(withSyntheticSeconds(recorded, r, seed)), `run-${seed}.json`);
     const comparison = compareLoads(run(RUN, 1), run({ ...RUN, scale: 1.3 }, 2), ['base.json', 'new.json'],

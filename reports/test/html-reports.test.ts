@@ -120,6 +120,24 @@ describe('loadHtml', () => {
   });
 });
 
+describe('loadHtml: the send lag (schema version 4)', () => {
+  test("each operation's lag is in its table row and on its spectrum, the result's own figures", async () => {
+    const r = readLoadResult(await readFile(fixture('v4-load.json'), 'utf8'), 'v4-load.json');
+    const html = loadHtml(r);
+    for (const op of ['chat.e2e', 'heartbeat']) {
+      const row = new RegExp(`<tr><td><code>${op.replace('.', '\\.')}</code></td>(.*?)</tr>`).exec(html)!;
+      const cells = [...row[1]!.matchAll(/<td[^>]*>(.*?)<\/td>/g)].map((m) => m[1]);
+      // ..., p50 uncorr., p99 uncorr., lag p50, lag p99
+      expect(cells.at(-1)).toBe(formatMs(r.metrics[`${op}.lag.p99`]!));
+      expect(cells.at(-2)).toBe(formatMs(r.metrics[`${op}.lag.p50`]!));
+      const chart = new RegExp(`<svg[^>]*data-chart="spectrum ${op.replace('.', '\\.')}"[\\s\\S]*?</svg>`).exec(html)![0];
+      expect(chart).toContain('<title>send lag (generator)</title>');
+    }
+    // A version-3 result has no lag: no such line, and "-" where its figures would be.
+    expect(loadHtml(load())).not.toContain('send lag (generator)');
+  });
+});
+
 describe('the spectrum grid', () => {
   fcTest.prop([fc.integer({ min: 1, max: 10_000_000 }), fc.integer({ min: 1, max: 40 }), fc.subarray([...COMPARED_PERCENTILES])])(
     'ascending from 0, up to 1 - 1/count and no further, holding every asked percentile the data reaches',

@@ -30,7 +30,7 @@ function snapshotOf(feed: (r: Recorder) => void): RecorderSnapshot {
 describe('combineSnapshots', () => {
   test('counters, failures by reason, deliveries, tallies and bytes add up; ops of one part only are kept', () => {
     const a = snapshotOf((r) => {
-      r.count('login', 'sent', 10);
+      r.sent('login', 0, 10);
       for (let i = 0; i < 6; i++) r.latency('login', 1, 1);
       r.failed('login', 'WrongPassword', 'a');
       r.failed('login', 'WrongPassword', 'b');
@@ -46,13 +46,13 @@ describe('combineSnapshots', () => {
       r.downloaded(100);
     });
     const b = snapshotOf((r) => {
-      r.count('login', 'sent', 5);
+      r.sent('login', 0, 5);
       for (let i = 0; i < 4; i++) r.latency('login', 2, 2);
       r.failed('login', 'WrongPassword', 'b');
       r.failed('login', 'WrongPassword', 'c');
       r.failed('login', 'WrongPassword', 'd');
       r.failed('login', 'UserNotExists', 'x');
-      r.count('heartbeat', 'sent', 7);
+      r.sent('heartbeat', 0, 7);
       r.deliveryCount('chat', 'duplicated', 2);
       r.deliveryCount('file', 'corrupted', 1);
       r.disconnected('ECONNRESET');
@@ -99,7 +99,7 @@ describe('combineSnapshots', () => {
     [[{ firstMs: 5, lastMs: 9 }, { firstMs: 6, lastMs: 12 }, { firstMs: 1, lastMs: 3 }], { firstMs: 1, lastMs: 12 }],
   ] as const)('spans %j combine to %j', (spans, expected) => {
     const parts = spans.map((span) => snapshotOf((r) => {
-      r.count('login', 'sent');
+      r.sent('login', 0);
       if (span) {
         r.latency('login', 1, 0, span.firstMs);   // a request that took no time at firstMs...
         r.latency('login', 1, 0, span.lastMs);    // ...and one at lastMs
@@ -133,7 +133,7 @@ describe('combineSnapshots', () => {
 
   function apply(r: Recorder, e: Event): void {
     switch (e.kind) {
-      case 'count': r.count(e.op, e.counter, e.n); break;
+      case 'count': (e.counter === 'sent' ? r.sent(e.op, e.n / 10, e.n) : r.count(e.op, e.counter, e.n)); break;
       case 'failed': r.failed(e.op, e.reason, e.message); break;
       case 'latency': r.latency(e.op, e.micros / 1000, e.micros / 2000, e.atMs); break;
       case 'tally':
@@ -171,7 +171,7 @@ describe('combineSnapshots', () => {
 describe('combineTimeSeries', () => {
   const sample = (second: number, phase: SecondSample['phase'], ok: number): SecondSample => {
     const r = new Recorder();
-    r.count('heartbeat', 'sent', ok);
+    r.sent('heartbeat', 0, ok);
     for (let i = 0; i < ok; i++) r.latency('heartbeat', 1, 1);
     const ops = r.takeInterval();
     r.destroy();

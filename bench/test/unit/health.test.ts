@@ -8,15 +8,15 @@ const idle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms)
 
 describe('HealthMonitor', () => {
   test('the first stop decides the utilization; a later stop changes nothing', async () => {
-    const health = new HealthMonitor(10);
+    const health = new HealthMonitor();
     health.start();
     busy(150);
     health.stop();
-    const atWindowEnd = health.report(0).utilization;
+    const atWindowEnd = health.report(0, { scheduled: 0, late: 0 }).utilization;
     // A long idle spell after the window would pull utilization down if it were counted.
     await idle(300);
     health.stop();
-    expect(health.report(0).utilization).toBe(atWindowEnd);
+    expect(health.report(0, { scheduled: 0, late: 0 }).utilization).toBe(atWindowEnd);
     expect(atWindowEnd).toBeGreaterThan(0.5);
   });
 });

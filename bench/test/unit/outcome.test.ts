@@ -46,7 +46,7 @@ describe('overloadReasons [D-OVERLOAD]', () => {
   test('the reason names the counts, the share and the limits', () => {
     // 60 of 4000 is 1.5%.
     expect(overloadReasons(usersConfig(), [worker(1, 4000, 60)])).toEqual([
-      '60 of 4000 actions (1.5%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      '60 of 4000 scheduled sends (1.5%) left over 10 ms after their due time (limits: 50 sends and 1.0%)',
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('overloadReasons [D-OVERLOAD]', () => {
 
   test('every slow worker is named, after the late actions', () => {
     expect(overloadReasons(usersConfig(), [worker(1, 100, 100, 60), worker(2, 100, 0, 10), worker(3, 100, 0, 70)])).toEqual([
-      '100 of 300 actions (33.3%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      '100 of 300 scheduled sends (33.3%) left over 10 ms after their due time (limits: 50 sends and 1.0%)',
       'worker 1: event-loop delay p99 60 ms over the 50 ms limit',
       'worker 3: event-loop delay p99 70 ms over the 50 ms limit',
     ]);
@@ -180,14 +180,14 @@ describe('decideOutcome', () => {
     const out = decideOutcome(config(), facts({ failures: [midRun('b:2 stopped answering', 'b:2')], workers: [worker(1, 1000, 1000), worker(2, 10, 0, 70)], thresholds: [held, failed, unmeasured] }));
     expect(out.failures).toEqual([
       { code: 'target-failed-mid-run', target: 'b:2', message: 'b:2 stopped answering' },
-      { code: 'overloaded', message: '1000 of 1010 actions (99.0%) started over 10 ms late (limits: 50 actions and 1.0%)' },
+      { code: 'overloaded', message: '1000 of 1010 scheduled sends (99.0%) left over 10 ms after their due time (limits: 50 sends and 1.0%)' },
       { code: 'overloaded', worker: 2, message: 'worker 2: event-loop delay p99 70 ms over the 50 ms limit' },
       { code: 'threshold-crossed', threshold: 'errors==0', message: 'errors==0 (measured 3)' },
       { code: 'threshold-crossed', threshold: 'chat.lost==0', message: 'chat.lost==0 (nothing was measured for chat.e2e or chat.offline.e2e)' },
     ]);
     expect(out.reasons).toEqual([
       'the target failed mid-run: b:2 stopped answering',
-      'generator overloaded: 1000 of 1010 actions (99.0%) started over 10 ms late (limits: 50 actions and 1.0%)',
+      'generator overloaded: 1000 of 1010 scheduled sends (99.0%) left over 10 ms after their due time (limits: 50 sends and 1.0%)',
       'generator overloaded: worker 2: event-loop delay p99 70 ms over the 50 ms limit',
       'threshold crossed: errors==0 (measured 3)',
       'threshold crossed: chat.lost==0 (nothing was measured for chat.e2e or chat.offline.e2e)',

@@ -44,7 +44,7 @@ const arbEvent: fc.Arbitrary<Event> = fc.oneof(
 
 function apply(r: Recorder, e: Event): void {
   switch (e.kind) {
-    case 'count': r.count(e.op, e.counter, e.n); break;
+    case 'count': (e.counter === 'sent' ? r.sent(e.op, e.n / 10, e.n) : r.count(e.op, e.counter, e.n)); break;
     case 'failed': r.failed(e.op, e.reason, e.message); break;
     case 'latency': r.latency(e.op, e.micros / 1000, e.micros / 3000, e.atMs); break;
     case 'tally':

@@ -17,9 +17,13 @@ export function opSpectrum(op: string, record: EncodedOp): string {
   // A request sent the moment it was due (a login, a closed loop) has one latency: one line, so the
   // reader does not look for a second one hidden under the first.
   const same = c.length === u.length && c.every((p, i) => p.ms === u[i]!.ms);
+  // The generator's own lag, on the same axis: how much of each percentile is the generator's.
+  const lag = record.lag === undefined ? null : decodeHistogram(record.lag);
+  const lagCurve = lag && lag.totalCount > 0 && !same ? [{ name: 'send lag (generator)', points: histogramSpectrum(lag), color: 2, dashed: true }] : [];
+  lag?.destroy();
   const chart = spectrumChart(`${op}: latency by percentile`, `spectrum ${op}`, same
     ? [{ name: 'corrected = uncorrected (sent when due)', points: c, color: 0 }]
-    : [{ name: 'corrected', points: c, color: 0 }, { name: 'uncorrected', points: u, color: 1, dashed: true }]);
+    : [{ name: 'corrected', points: c, color: 0 }, { name: 'uncorrected', points: u, color: 1, dashed: true }, ...lagCurve]);
   corrected.destroy();
   uncorrected.destroy();
   return chart;

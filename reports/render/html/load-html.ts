@@ -42,14 +42,14 @@ function thresholds(r: LoadResult): string {
 }
 
 function operationsTable(figures: readonly OpFigures[]): string {
-  const rows = figures.map(({ op, record: r, sentOnly, rate, corrected: c, uncorrected: u }) => {
+  const rows = figures.map(({ op, record: r, sentOnly, rate, corrected: c, uncorrected: u, lag }) => {
     const n = (v: number): string => (sentOnly ? '-' : int(v));
     return [code(op), int(r.sent), n(r.ok), n(r.failed), n(r.timeouts), n(r.unanswered), rate === null || sentOnly ? '-' : int(Math.round(rate)),
-      lat(c?.p50), lat(c?.p90), lat(c?.p99), lat(c?.p999), lat(c?.max), lat(u?.p50), lat(u?.p99)];
+      lat(c?.p50), lat(c?.p90), lat(c?.p99), lat(c?.p999), lat(c?.max), lat(u?.p50), lat(u?.p99), lat(lag?.p50), lat(lag?.p99)];
   });
   const numeric = (header: string): { header: string; numeric: true } => ({ header, numeric: true });
-  return table([{ header: 'operation' }, ...['sent', 'ok', 'failed', 'timeouts', 'unanswered', 'rate/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'p50 uncorr.', 'p99 uncorr.'].map(numeric)], rows,
-    'Latency in ms; corrected from the scheduled time, uncorrected from the actual send. "-": the operation is only sent, or nothing was timed.');
+  return table([{ header: 'operation' }, ...['sent', 'ok', 'failed', 'timeouts', 'unanswered', 'rate/s', 'p50', 'p90', 'p99', 'p99.9', 'max', 'p50 uncorr.', 'p99 uncorr.', 'lag p50', 'lag p99'].map(numeric)], rows,
+    'Latency in ms; corrected from the scheduled time, uncorrected from the actual send; lag: the generator\'s own delay from the scheduled time to the send (corrected = uncorrected + lag, request by request). "-": the operation is only sent, or nothing was timed.');
 }
 
 function perOperation(r: LoadResult, figures: readonly OpFigures[]): string {
@@ -100,7 +100,7 @@ function generatorSection(r: LoadResult): string {
     ['verdict', g.overloaded ? tag('fail', 'overloaded') : tag('pass', 'not overloaded')],
     ['CPU', `${esc(cores.toFixed(2))} cores (user ${seconds(g.cpu.userMs)}, system ${seconds(g.cpu.systemMs)}, over ${seconds(g.cpu.wallMs)})`],
     ['peak RSS', `${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB`],
-    ['late starts', `${int(g.lateStarts)} of ${int(g.actionsScheduled)} actions (more than ${r.config.overload.lateStartMs} ms behind their schedule)`],
+    ['late sends', `${int(g.lateStarts)} of ${int(g.actionsScheduled)} scheduled sends left more than ${r.config.overload.lateStartMs} ms after their due time`],
   ])}${table([{ header: 'worker' }, ...['loop delay p50 ms', 'p99 ms', 'max ms', 'busy', 'actions', 'late starts'].map((h) => ({ header: h, numeric: true }))], rows)}`;
 }
 

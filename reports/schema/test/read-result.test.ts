@@ -25,16 +25,16 @@ function refusal(input: unknown, name = 'result.json'): ResultFileError {
 const current = (): LoadResult => readLoadResult(fixture('v2-load.json'), 'v2-load.json');
 
 describe('versions', () => {
-  test('this talkbench writes version 3 and reads 2 and 3', () => {
-    expect(LOAD_SCHEMA_VERSION).toBe(3);
+  test('this talkbench writes version 4 and reads 2 to 4', () => {
+    expect(LOAD_SCHEMA_VERSION).toBe(4);
     expect(OLDEST_READABLE_VERSION).toBe(2);
     // One step per version, from the oldest readable up to the current one.
-    expect(MIGRATIONS.map((m) => m.from)).toEqual([2]);
+    expect(MIGRATIONS.map((m) => m.from)).toEqual([2, 3]);
   });
 
   test('a newer version is refused: the file, the field, its version and the versions this talkbench reads', () => {
-    const err = refusal({ ...current(), schemaVersion: 4, tool: { name: 'talkbench', version: '9.1.0' } }, 'results/baseline.json');
-    expect(err.message).toBe('results/baseline.json: schemaVersion: 4 (written by talkbench 9.1.0) is too new: this talkbench reads load results of schema versions 2 to 3; read it with a newer talkbench');
+    const err = refusal({ ...current(), schemaVersion: 5, tool: { name: 'talkbench', version: '9.1.0' } }, 'results/baseline.json');
+    expect(err.message).toBe('results/baseline.json: schemaVersion: 5 (written by talkbench 9.1.0) is too new: this talkbench reads load results of schema versions 2 to 4; read it with a newer talkbench');
     // A usage error [D-EXIT 2], compared by its code as errors are across threads.
     expect(err.code).toBe('BAD_RESULT_FILE');
     expect(err.exitCode).toBe(2);
@@ -42,11 +42,11 @@ describe('versions', () => {
 
   test('version 1 is refused, saying why it cannot be migrated', () => {
     const err = refusal({ kind: 'load', schemaVersion: 1, ops: {} }, 'old.json');
-    expect(err.message).toMatch(/^old\.json: schemaVersion: 1 cannot be read: the first talkbench load recorded no unanswered requests, .*without inventing them: run the load again with this talkbench \(this talkbench reads load results of schema versions 2 to 3\)$/);
+    expect(err.message).toMatch(/^old\.json: schemaVersion: 1 cannot be read: the first talkbench load recorded no unanswered requests, .*without inventing them: run the load again with this talkbench \(this talkbench reads load results of schema versions 2 to 4\)$/);
   });
 
   test.each([
-    [0, /schemaVersion: 0 is too old: this talkbench reads load results of schema versions 2 to 3/],
+    [0, /schemaVersion: 0 is too old: this talkbench reads load results of schema versions 2 to 4/],
     ['3', /schemaVersion: "3" is not a version number; this talkbench reads/],
     [2.5, /schemaVersion: 2\.5 is not a version number/],
     [undefined, /schemaVersion: missing; this talkbench reads/],
@@ -60,7 +60,7 @@ describe('version 2, through its migration', () => {
     const raw = JSON.parse(fixture(name)) as Record<string, unknown> & { timeSeries: { second: number; ops: unknown }[] };
     expect(raw.schemaVersion).toBe(2);
     const read = readLoadResult(fixture(name), name);
-    expect(read.schemaVersion).toBe(3);
+    expect(read.schemaVersion).toBe(4);
     for (const field of ['runId', 'tool', 'startedAt', 'finishedAt', 'config', 'environment', 'targetScryptCost', 'measuredMs', 'status', 'exitCode', 'reasons',
       'ops', 'delivery', 'disconnects', 'unexpectedFrames', 'notices', 'badLines', 'usersFailed', 'downloadBytes', 'metrics', 'generator', 'thresholds'] as const) {
       expect(read[field], field).toEqual(raw[field]);
@@ -125,12 +125,24 @@ describe('version 2, through its migration', () => {
     expect(read.shards.map((s) => [s.shard, s.summary])).toEqual([['1/2', null], ['2/2', null]]);
   });
 
-  test('what the migration makes reads back unchanged as version 3', () => {
+  test('what the migration makes reads back unchanged as version 4', () => {
     for (const name of V2_FILES) {
       const read = readLoadResult(fixture(name), name);
       expect(readLoadResult(JSON.stringify(read), `${name} again`)).toStrictEqual(read);
       expect(loadResultSchema.parse(read)).toStrictEqual(read);
     }
+  });
+});
+
+describe('version 3, through its migration', () => {
+  test('a version-3 result reads as version 4 with every field as written, and no lag: unknown, not zero', () => {
+    const text = readFileSync(new URL('../../test/fixtures/v3-load.json', import.meta.url), 'utf8');
+    const raw = JSON.parse(text) as Record<string, unknown> & { ops: Record<string, Record<string, unknown>> };
+    expect(raw.schemaVersion).toBe(3);
+    const read = readLoadResult(text, 'v3-load.json');
+    expect(read.schemaVersion).toBe(4);
+    expect({ ...read, schemaVersion: 3 }).toStrictEqual(raw);
+    for (const op of Object.values(read.ops)) expect(op.lag).toBeUndefined();
   });
 });
 
@@ -152,16 +164,16 @@ describe('broken files', () => {
     const broken = JSON.parse(fixture('v2-load.json'));
     broken.ops['chat.e2e'].ok = 'many';
     expect(refusal(broken, 'b.json').message)
-      .toBe('b.json: ops["chat.e2e"].ok: Invalid input: expected number, received string (the file is a load result of version 2; this talkbench reads load results of schema versions 2 to 3)');
+      .toBe('b.json: ops["chat.e2e"].ok: Invalid input: expected number, received string (the file is a load result of version 2; this talkbench reads load results of schema versions 2 to 4)');
     const v3 = { ...current(), timeSeries: [{ second: 1, phase: 'cool-down', ops: {} }] };
-    expect(refusal(JSON.stringify(v3), 'c.json').message).toMatch(/^c\.json: timeSeries\[0\]\.phase: Invalid option: expected one of "ramp-up"\|"warmup"\|"measured"\|"grace" \(the file is a load result of version 3;/);
+    expect(refusal(JSON.stringify(v3), 'c.json').message).toMatch(/^c\.json: timeSeries\[0\]\.phase: Invalid option: expected one of "ramp-up"\|"warmup"\|"measured"\|"grace" \(the file is a load result of version 4;/);
     const histogram = { ...current(), ops: { login: { ...current().ops.login!, corrected: 'not a histogram' } } };
     expect(refusal(histogram, 'h.json').message).toMatch(/^h\.json: ops\.login\.corrected: expected an encoded HdrHistogram/);
   });
 
   test('several problems: the first is named, and how many more there are', () => {
     const { failures: _, reasons: __, ...rest } = current();
-    expect(refusal(rest, 'm.json').message).toMatch(/^m\.json: failures: Invalid input: expected array, received undefined \(and 1 more problem\) \(the file is a load result of version 3;/);
+    expect(refusal(rest, 'm.json').message).toMatch(/^m\.json: failures: Invalid input: expected array, received undefined \(and 1 more problem\) \(the file is a load result of version 4;/);
   });
 
   test('fields are named as a person would look them up', () => {
