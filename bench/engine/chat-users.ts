@@ -80,7 +80,7 @@ export async function runChatUsers(ctx: ScenarioContext, plan: UsersPlan): Promi
   // seq minus the stamp seq of the pair's first broadcast, plus one. Kept per pair, not per message.
   const broadcastBase = new Map<number, number>();
   const pairKey = (from: number, to: number): number => from * plan.totalUsers + to;
-  const scheduler = new Scheduler(monoMs);
+  const scheduler = new Scheduler(monoMs, { precise: true });
   const liveness = new Liveness(ctx, task.timeoutMs);
   const connects = new ConnectTracker(recorder);
   const maxLineBytes = Math.max(DEFAULT_MAX_LINE_BYTES, plan.chatBytes + LINE_OVERHEAD_BYTES);

@@ -86,7 +86,7 @@ export async function runImUsers(ctx: ScenarioContext, plan: UsersPlan): Promise
   const notices = new StatusNotices(recorder);
   const files = new FileTraffic(ctx, runTag, plan.seed, plan.httpBase);
   const connects = new ConnectTracker(recorder);
-  const scheduler = new Scheduler(monoMs);
+  const scheduler = new Scheduler(monoMs, { precise: true });
   const liveness = new Liveness(ctx, task.timeoutMs);
   const taken = { scheduledMs: 0, sentMs: 0, timedOut: false };
   const reconnecting = plan.reconnect.rate > 0;

@@ -8,6 +8,7 @@ import { ConnectTracker } from './connect-tracker.js';
 import { ImLink } from './im-link.js';
 import { Liveness } from './liveness.js';
 import { PendingQueue } from './pending-queue.js';
+import { PreciseWake } from './precise-wake.js';
 import type { ScenarioContext } from './scenario-context.js';
 import type { PingPlan } from './scenario-plan.js';
 
@@ -132,10 +133,10 @@ export async function runPing(ctx: ScenarioContext, plan: PingPlan): Promise<voi
 
 /**
  * Open model: request k is due at start + k/rate, round-robin over the connections, whatever the
- * replies do. The schedule is pumped from two places: after each batch of replies (at these rates
- * replies arrive every few tens of microseconds, so due requests go out with fine timing) and from a
- * 1 ms timer when nothing arrives. It never spins: on two cores a spinning generator starves the
- * server it measures. Every late start is counted.
+ * replies do. The schedule is pumped from two places: after each batch of replies, and at the next
+ * due time by a precise wake-up (precise-wake.ts: tens of microseconds, where a timer would be up to a
+ * millisecond late). It never spins: on two cores a spinning generator starves the server it
+ * measures. Every send's lag is recorded.
  */
 function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void) {
   const { timeline } = ctx;
@@ -154,10 +155,14 @@ function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingCon
     }
   };
   const run = async (): Promise<void> => {
-    while (!ctx.stopping && due < timeline.measureEndMs && connections.length > 0) {
-      pump();
-      const wait = due - monoMs();
-      await new Promise((r) => setTimeout(r, wait > 2 ? wait - 1 : 1));
+    const wake = new PreciseWake();
+    try {
+      while (!ctx.stopping && due < timeline.measureEndMs && connections.length > 0) {
+        pump();
+        await wake.sleepUntil(due);
+      }
+    } finally {
+      wake.close();
     }
   };
   return { pump, run };

@@ -2,6 +2,7 @@
 // doing, and each learns how late it started. A binary heap keyed by due time.
 
 import type { Random } from '../model/random.js';
+import { PreciseWake } from './precise-wake.js';
 
 type Action = (dueMs: number, nowMs: number) => void;
 
@@ -18,9 +19,13 @@ export class Scheduler {
   /** Set while run() is running. */
   private untilMs = -Infinity;
   private now: () => number;
+  /** Sub-millisecond wake-ups (precise-wake.ts), when `now` is the monotonic clock (util/clock.ts). */
+  private readonly precise: boolean;
+  private wakeThread: PreciseWake | null = null;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, options: { precise?: boolean } = {}) {
     this.now = now;
+    this.precise = options.precise ?? false;
   }
 
   get size(): number {
@@ -43,21 +48,28 @@ export class Scheduler {
 
   /**
    * Runs due actions until `untilMs` or until `stopped()`; actions due later are dropped. It sleeps on
-   * timers (which fire to the millisecond at best) and never spins: on a two-core machine a spinning
-   * generator starves the server it measures. Call pump() after I/O to run what came due meanwhile.
+   * timers, or with `precise` on a thread that wakes it to tens of microseconds (precise-wake.ts), and
+   * never spins: on a two-core machine a spinning generator starves the server it measures. Call
+   * pump() after I/O to run what came due meanwhile.
    */
   async run(untilMs: number, stopped: () => boolean): Promise<void> {
     const now = this.now;
     this.untilMs = untilMs;
-    while (!stopped()) {
-      if (now() >= untilMs) break;
-      this.pump();
-      const next = this.heap.length > 0 ? Math.min(this.heap[0]!.due, untilMs) : untilMs;
-      const wait = next - now();
-      await this.sleep(next, Math.max(1, Math.min(wait - 1, 250)));
+    if (this.precise) this.wakeThread = new PreciseWake();
+    try {
+      while (!stopped()) {
+        if (now() >= untilMs) break;
+        this.pump();
+        const next = this.heap.length > 0 ? Math.min(this.heap[0]!.due, untilMs) : untilMs;
+        // At most 250 ms at a time, so that `stopped` is looked at.
+        await this.sleep(Math.min(next, now() + 250));
+      }
+    } finally {
+      this.wakeThread?.close();
+      this.wakeThread = null;
+      this.heap.length = 0;
+      this.untilMs = -Infinity;
     }
-    this.heap.length = 0;
-    this.untilMs = -Infinity;
   }
 
   /**
@@ -85,18 +97,22 @@ export class Scheduler {
     }
   }
 
-  private sleep(untilMs: number, ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.wake = null;
-        this.sleepingUntil = Infinity;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.sleepingUntil = untilMs;
-      this.wake = done;
-    });
+  /** Until `untilMs`, or sooner when an action due earlier is added (at()). */
+  private async sleep(untilMs: number): Promise<void> {
+    this.sleepingUntil = untilMs;
+    const thread = this.wakeThread;
+    if (thread) {
+      this.wake = () => thread.wakeNow();
+      await thread.sleepUntil(untilMs);
+    } else {
+      // Timers fire to the millisecond at best: wake a millisecond early rather than late.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, untilMs - this.now() - 1));
+        this.wake = () => { clearTimeout(timer); resolve(); };
+      });
+    }
+    this.wake = null;
+    this.sleepingUntil = Infinity;
   }
 
   private pop(): Entry {
