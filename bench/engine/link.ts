@@ -44,6 +44,14 @@ export function openSocket(options: ConnectOptions): Promise<OpenedSocket> {
   });
 }
 
+/** The links of this thread corked in the current turn, uncorked together at its end. */
+const CORKED: Link[] = [];
+
+function uncorkAll(): void {
+  for (const link of CORKED) link.uncork();
+  CORKED.length = 0;
+}
+
 export abstract class Link {
   closed = false;
   /** Why the connection ended, once it has. */
@@ -53,6 +61,8 @@ export abstract class Link {
   onFirstBytes: () => void = () => undefined;
   onClose: (reason: string) => void = () => undefined;
   private intentional = false;
+  /** Corked for this turn's writes (see write()). */
+  private corked = false;
   readonly socket: Socket;
 
   protected constructor(opened: OpenedSocket) {
@@ -78,9 +88,27 @@ export abstract class Link {
     return this.closed && !this.intentional;
   }
 
-  /** Queues bytes; after the server's FIN the socket is not writable and a write would only raise an error. */
+  /**
+   * Queues bytes; after the server's FIN the socket is not writable and a write would only raise an
+   * error. Writes of one turn of the event loop (the replies of one read freeing several requests in
+   * flight, a pump sending what came due) go out together: the socket is corked at the first and
+   * uncorked when the turn's synchronous work is done, so the kernel sees one writev per connection
+   * per turn, not one write per frame (a write per frame was 83% of a pipelined worker's time).
+   */
   write(bytes: Uint8Array | string): void {
-    if (!this.closed && this.socket.writable) this.socket.write(bytes);
+    if (this.closed || !this.socket.writable) return;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      if (CORKED.push(this) === 1) queueMicrotask(uncorkAll);
+    }
+    this.socket.write(bytes);
+  }
+
+  /** Sends what this turn queued (see write()). */
+  uncork(): void {
+    this.corked = false;
+    this.socket.uncork();
   }
 
   /** Ends the connection from our side (the end of a run, or a user given up on). */

@@ -6,6 +6,7 @@ import { runImUsers } from '../engine/im-users.js';
 import { runPing } from '../engine/ping.js';
 import type { GoMessage, ReadyMessage, WorkerResult, WorkerTask } from './task.js';
 import { WorkerContext } from './worker-context.js';
+import { startWorkerProfile } from './cpu-profile.js';
 
 /** Tells the main thread this worker is loaded, and waits for the run's timeline. */
 function handshake(task: WorkerTask): Promise<GoMessage['timeline']> {
@@ -23,6 +24,7 @@ function handshake(task: WorkerTask): Promise<GoMessage['timeline']> {
 
 export default async function runWorker(task: WorkerTask): Promise<WorkerResult> {
   await initHistograms();
+  const profile = await startWorkerProfile(task.worker);
   task.timeline = await handshake(task);
   const ctx = new WorkerContext(task);
   ctx.start();
@@ -36,6 +38,7 @@ export default async function runWorker(task: WorkerTask): Promise<WorkerResult>
       break;
   }
   const result = ctx.finish();
+  await profile?.stop();
   task.port.close();
   return result;
 }
