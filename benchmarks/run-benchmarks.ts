@@ -16,8 +16,10 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 const log = (line: string): void => { process.stdout.write(`${line}\n`); };
 
 function table(figures: readonly AnchorFigures[]): string {
-  const rows = figures.map((f) => `| ${f.name} | ${f.anchor.map((v) => v.toFixed(2)).join(', ')} | ${f.talkbench.map((v) => v.toFixed(2)).join(', ')} | ${f.ratio.toFixed(2)} | ${f.target} |`);
-  return ['| measure | anchor runs | talkbench runs | ratio of medians | target |', '|---|---|---|---|---|', ...rows].join('\n');
+  const value = (f: AnchorFigures, v: number): string => (f.unit === 'ms' ? v.toFixed(3) : Math.round(v).toLocaleString('en-US'));
+  const rows = figures.map((f) => `| ${f.name} | ${f.anchor.map((v) => value(f, v)).join(', ')} | ${f.talkbench.map((v) => value(f, v)).join(', ')} | ${f.ratio.toFixed(2)} | ${f.target} |`);
+  const notes = figures.filter((f) => (f.notes ?? []).length > 0).map((f) => `- ${f.name}: ${f.notes!.join('; ')}`);
+  return ['| measure | anchor runs | talkbench runs | ratio of medians | target |', '|---|---|---|---|---|', ...rows, '', ...notes].join('\n');
 }
 
 async function report(name: string, data: unknown, markdown: string): Promise<void> {
