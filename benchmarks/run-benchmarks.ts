@@ -1,4 +1,4 @@
-// `npm run bench [-- micro|anchors|scale|conform ...]`: benchmarks that print figures (never tests). With no
+// `npm run bench [-- micro|anchors|scale|conform|wake ...]`: benchmarks that print figures (never tests). With no
 // names: micro and anchors. Figures are also written to benchmarks/figures/ as JSON and Markdown.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { ANCHOR, anchorsAvailable } from './perf/processes.js';
 import { runAnchors, type AnchorFigures } from './perf/anchors.js';
 import { runScale } from './perf/scale.js';
 import { runConformBenchmark } from './perf/conform.js';
+import { runWake } from './perf/wake.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
@@ -60,8 +61,12 @@ async function runNamed(name: string): Promise<void> {
     const { figures, markdown } = await runConformBenchmark(log, process.argv.includes('--quick') ? 1 : 3);
     log(markdown);
     await report('conform', { kind: 'benchmark', name: 'conform', ...(figures as object) }, markdown);
+  } else if (name === 'wake') {
+    const { figures, markdown } = await runWake(process.argv.includes('--quick') ? 1 : 3, log);
+    log(markdown);
+    await report('wake', { kind: 'benchmark', name: 'wake', figures }, `# Wake-ups ${stamp}\n\n${markdown}`);
   } else {
-    log(`unknown benchmark "${name}": use micro, anchors, scale or conform`);
+    log(`unknown benchmark "${name}": use micro, anchors, scale, conform or wake`);
     process.exitCode = 2;
   }
 }

@@ -5,7 +5,8 @@
 // millisecond (the kernel's futex, to tens of microseconds), and wakes this thread through a message
 // port when the time comes. The thread sleeps in the kernel meanwhile: on two cores a spinning
 // generator would starve the server it measures. Measured against setTimeout in
-// benchmarks/figures/ (precise-wake-*.md): the send lag p50 from 0.54 ms to 0.08 ms.
+// benchmarks/figures/generator-precision-20261201.md (npm run bench -- wake): the send lag p50 from
+// 0.54 ms to 0.08 ms, at a CPU cost that grows with the rate of wakes.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.js';
 
