@@ -2,7 +2,6 @@
 // `talkbench conform` saved, and says whether the failure reproduces (exit 1) or not (exit 0).
 import { Command } from 'commander';
 import { parseTargets } from '../client/target.js';
-import { replay } from '../conformance/run/replay.js';
 import { UsageError } from '../util/errors.js';
 import { duration } from '../util/option-kinds.js';
 
@@ -19,6 +18,7 @@ export function replayCommand(): Command {
       const read = flags.timeout === undefined ? null : duration({ positive: true }).word.safeParse(flags.timeout);
       if (read !== null && !read.success) throw new UsageError(`--timeout ${flags.timeout}: ${read.error.issues[0]?.message ?? 'not a duration'}`);
       const timeoutMs = read?.data;
+      const { replay } = await import('../conformance/run/replay.js');
       process.exitCode = await replay(file, targets[0]!, { out: (line) => process.stdout.write(`${line}\n`) }, timeoutMs === undefined ? {} : { timeoutMs });
     });
 }

@@ -3,7 +3,6 @@ import { EXIT } from '../util/exit-codes.js';
 import { Command } from 'commander';
 import { Logger } from '../reference-server/log.js';
 import { DEFAULT_SERVER_OPTIONS as D, SERVE_OPTIONS, resolveServeOptions, type ServerOptions } from '../reference-server/options.js';
-import { startServer } from '../reference-server/server.js';
 import { formatListening } from './listening-line.js';
 import { declareOptions, givenWords } from './parse-values.js';
 
@@ -18,6 +17,8 @@ export function serveCommand(): Command {
 
 async function runServer(options: Partial<ServerOptions>): Promise<void> {
   const log = new Logger(options.logLevel ?? D.logLevel);
+  // Loaded when the command runs: SQLite and the handlers are for `serve` alone.
+  const { startServer } = await import('../reference-server/server.js');
   const server = await startServer(options, log);
   const out = (line: string): void => { process.stdout.write(line + '\n'); };
   if (server.im) out(formatListening({ name: 'im', at: server.im, layout: options.layout ?? D.layout, maxBodyBytes: options.maxBodyBytes ?? D.maxBodyBytes }));
