@@ -6,7 +6,7 @@ import { errorCount } from '../schema/error-count.js';
 import type { LoadResult, Tally } from '../schema/load-result.js';
 import { formatTable, type TextColumn } from '../../util/text-table.js';
 import { formatCount as fmtInt, formatMs as fmtMs } from './number-format.js';
-import { opFigures } from './op-figures.js';
+import { lateSendsText, opFigures } from './op-figures.js';
 
 const tallyText = (t: Tally, label: (key: string) => string = (k) => k): string =>
   Object.entries(t).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${label(k)} ${fmtInt(n)}`).join(', ');
@@ -80,7 +80,7 @@ export function formatSummary(result: LoadResult): string {
   const g = result.generator;
   const cores = g.cpu.wallMs > 0 ? (g.cpu.userMs + g.cpu.systemMs) / g.cpu.wallMs : 0;
   const delays = g.workers.map((w) => w.eventLoopDelay.p99.toFixed(1)).join('/');
-  lines.push(`generator: ${g.workers.length} worker(s), CPU ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, event-loop delay p99 ${delays} ms, late sends ${fmtInt(g.lateStarts)} of ${fmtInt(g.actionsScheduled)}`);
+  lines.push(`generator: ${g.workers.length} worker(s), CPU ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, event-loop delay p99 ${delays} ms, ${lateSendsText(result, fmtInt)}`);
   const { errors, attempts } = errorCount(result);
   lines.push(`errors: ${fmtInt(errors)} (${attempts > 0 ? ((errors / attempts) * 100).toFixed(2) : '0.00'}% of ${fmtInt(attempts)} requests and deliveries)`);
   for (const t of result.thresholds) {

@@ -1,6 +1,6 @@
 // Markdown reports, for pull-request comments and GitHub job summaries ($GITHUB_STEP_SUMMARY): the
 // verdict first, then compact tables. Cells are escaped so a server's message cannot break a table.
-import { opFigures } from './op-figures.js';
+import { lateSendsText, opFigures } from './op-figures.js';
 import type { ConformanceResult } from '../schema/conformance-result.js';
 import type { LoadResult } from '../schema/load-result.js';
 import { formatCount as int, formatMs as ms } from './number-format.js';
@@ -37,7 +37,7 @@ export function loadMarkdown(result: LoadResult): string {
   }
   const g = result.generator;
   const cores = g.cpu.wallMs > 0 ? (g.cpu.userMs + g.cpu.systemMs) / g.cpu.wallMs : 0;
-  lines.push('', `Generator: ${g.workers.length} worker(s), ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, late sends ${int(g.lateStarts)} of ${int(g.actionsScheduled)}${g.overloaded ? ' — **overloaded: its latencies are not the server\'s**' : ''}. Errors: ${int(result.metrics.errors ?? 0)}.`);
+  lines.push('', `Generator: ${g.workers.length} worker(s), ${cores.toFixed(2)} cores, peak RSS ${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${lateSendsText(result, int)}${g.overloaded ? ' — **overloaded: its latencies are not the server\'s**' : ''}. Errors: ${int(result.metrics.errors ?? 0)}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -24,6 +24,18 @@ function summary(encoded: string): LatencySummary | null {
   return s.count > 0 ? s : null;
 }
 
+/**
+ * The generator's late sends in words. A closed model sends each request when the last reply frees
+ * its slot, so lateness means nothing there [D-OVERLOAD]: said so, rather than "0 of N".
+ */
+export const isClosedModel = (result: LoadResult): boolean => result.config.scenario === 'ping' && result.config.inflight !== null;
+
+export function lateSendsText(result: LoadResult, format: (n: number) => string): string {
+  if (isClosedModel(result)) return 'late sends: none can be (closed model)';
+  const g = result.generator;
+  return `late sends ${format(g.lateStarts)} of ${format(g.actionsScheduled)}`;
+}
+
 export function opFigures(result: LoadResult): OpFigures[] {
   return Object.entries(result.ops).map(([op, record]) => ({
     op, record,

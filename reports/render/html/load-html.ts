@@ -7,7 +7,7 @@
 import { errorCount } from '../../schema/error-count.js';
 import type { LoadResult, Tally } from '../../schema/load-result.js';
 import { formatCount as int, formatMs as ms } from '../number-format.js';
-import { opFigures, type OpFigures } from '../op-figures.js';
+import { isClosedModel, opFigures, type OpFigures } from '../op-figures.js';
 import { opLatencyOverTime, opSpectrum, throughputOverTime } from './load-charts.js';
 import { esc, keyValues, page, table, tag, verdictBox } from './page.js';
 import { runSeconds } from './time-series.js';
@@ -100,7 +100,9 @@ function generatorSection(r: LoadResult): string {
     ['verdict', g.overloaded ? tag('fail', 'overloaded') : tag('pass', 'not overloaded')],
     ['CPU', `${esc(cores.toFixed(2))} cores (user ${seconds(g.cpu.userMs)}, system ${seconds(g.cpu.systemMs)}, over ${seconds(g.cpu.wallMs)})`],
     ['peak RSS', `${(g.peakRssBytes / 2 ** 20).toFixed(0)} MiB`],
-    ['late sends', `${int(g.lateStarts)} of ${int(g.actionsScheduled)} scheduled sends left more than ${r.config.overload.lateStartMs} ms after their due time`],
+    ['late sends', isClosedModel(r)
+      ? 'none can be: a closed model sends each request when a reply frees its slot'
+      : `${int(g.lateStarts)} of ${int(g.actionsScheduled)} scheduled sends left more than ${r.config.overload.lateStartMs} ms after their due time`],
   ])}${table([{ header: 'worker' }, ...['loop delay p50 ms', 'p99 ms', 'max ms', 'busy', 'actions', 'late starts'].map((h) => ({ header: h, numeric: true }))], rows)}`;
 }
 
