@@ -55,7 +55,7 @@ describe('the original IM server', () => {
     const keep = keeper(ctx);
     const original = keep(await startOriginalImServer());
     const run = await load(['--target', `127.0.0.1:${original.port}`, '--users', '4', '--group-size', '1', '--duration', '1s',
-      '--unanswered', 'heartbeat', '--timeout', '1s', '--grace', '300ms', '--seed', 'no-friends']);
+      '--unanswered', 'heartbeat', '--timeout', '1s', '--grace', '1500ms', '--seed', 'no-friends']);
     expectExit(run, 99);
     expect(run.result.unexpectedFrames).toEqual({ 4: 4 });
     expect(run.result.ops.friends!.timeouts).toBe(4);
