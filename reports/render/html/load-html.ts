@@ -58,7 +58,7 @@ function perOperation(r: LoadResult, figures: readonly OpFigures[]): string {
   const sentOnly = new Set(figures.filter((f) => f.sentOnly).map((f) => f.op));
   const sections = timed.map((f) => `<h3 id="op-${esc(f.op)}">${esc(f.op)}</h3><div class="charts"><figure>${opSpectrum(f.op, f.record)}</figure><figure>${opLatencyOverTime(f.op, run)}</figure></div>`);
   return `<h2 id="over-time">Over time</h2><div class="charts"><figure>${throughputOverTime(run, sentOnly)}<figcaption>Shaded: seconds outside the measured window, which the totals leave out.</figcaption></figure></div>
-<h2 id="latency">Latency by operation</h2><p class="muted">Left, the spectrum: the latency below which each share of requests fell, on a log 1/(1-p) axis, up to the highest percentile the data resolves. <em>Corrected</em> counts from the time each request was scheduled, <em>uncorrected</em> from its actual send; the gap between them is the wait that coordinated omission would hide. Right, the p50 and p99 of each second.</p>${sections.join('\n')}`;
+<h2 id="latency">Latency by operation</h2><p class="muted">Left, the spectrum: the latency below which each share of requests fell, on a log 1/(1-p) axis, up to the highest percentile the data resolves. <em>Corrected</em> counts from the time each request was scheduled, <em>uncorrected</em> from its actual send; the gap between them is the wait that coordinated omission would hide, and the <em>send lag</em> line is the generator's own part of it (its delay from the schedule to the send). Right, the p50 and p99 of each second.</p>${sections.join('\n')}`;
 }
 
 const tallyRows = (t: Tally, label: (k: string) => string = (k) => k): string[][] =>
