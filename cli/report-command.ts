@@ -4,7 +4,7 @@
 // follows the file's kind [D-RESULT]; a broken file, another kind or a newer schema is one clear
 // error, exit 2. Rendering a failed run is not a failure: the exit is 0 once the reports are written.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Command } from 'commander';
 import { conformanceSummary } from '../reports/render/conformance-console.js';
 import { formatJUnit } from '../reports/render/conformance-junit.js';
@@ -24,7 +24,6 @@ import { VERSION } from './version.js';
 import { comparisonHtml } from '../reports/render/html/comparison-html.js';
 import { conformanceHtml } from '../reports/render/html/conformance-html.js';
 import { loadHtml } from '../reports/render/html/load-html.js';
-import { join } from 'node:path';
 
 async function write(file: string, text: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });

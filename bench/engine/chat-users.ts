@@ -10,7 +10,7 @@
 // exists, so a name reused by a later run would keep the old members) and list every member, the
 // sender included (the original does not add the sender, and ignores a GROUP of fewer than two).
 import { DEFAULT_MAX_LINE_BYTES, type ChatCommand } from '../../proto/index.js';
-import { hash32, Random } from '../model/random.js';
+import { hash32, Random } from '../../util/random.js';
 import { namePrefix, usersOf, type UserSpec } from '../model/population.js';
 import { ChatLink } from './chat-link.js';
 import { formatStampText, parseStampText } from './chat-stamp.js';

@@ -2,7 +2,7 @@
 // file name says who sent it to whom, its index and accounting number and its size, and the bytes
 // follow from the run, the seed and the upload's index. No two uploads of a run and no two runs send
 // the same bytes (the original server refuses a second upload with the same MD5).
-import { hash32, Random } from '../model/random.js';
+import { hash32, Random } from '../../util/random.js';
 
 export interface UploadStamp {
   run: number;

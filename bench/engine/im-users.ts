@@ -10,7 +10,7 @@
 import { MessageId, ResultCode, UserStatus, decodeMessage, encodeMessageFrame, resultCodeOf, type MessageFields, type MessageIdNumber } from '../../proto/index.js';
 import type { LatencyOp, RequestOp } from '../../reports/schema/metric-names.js';
 import { SETUP_OPS } from '../../reports/schema/metric-names.js';
-import { hash32, Random } from '../model/random.js';
+import { hash32, Random } from '../../util/random.js';
 import { usersOf, type UserSpec } from '../model/population.js';
 import { decodeStamp, encodeStamp } from './chat-stamp.js';
 import { monoMs } from '../../util/clock.js';

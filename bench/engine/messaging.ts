@@ -2,7 +2,7 @@
 // the message for the delivery ledger when it belongs to the measured window.
 import type { DeliveryLedger } from './delivery-ledger.js';
 import type { UserSpec } from '../model/population.js';
-import type { Random } from '../model/random.js';
+import type { Random } from '../../util/random.js';
 import type { LatencyOp } from '../../reports/schema/metric-names.js';
 import type { ScenarioContext } from './scenario-context.js';
 

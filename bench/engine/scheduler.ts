@@ -1,7 +1,7 @@
 // Open-model scheduling for one worker: actions due at given times run then, whatever the server is
 // doing, and each learns how late it started. A binary heap keyed by due time.
 
-import type { Random } from '../model/random.js';
+import type { Random } from '../../util/random.js';
 import { PreciseWake } from './precise-wake.js';
 
 type Action = (dueMs: number, nowMs: number) => void;

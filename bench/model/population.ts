@@ -1,7 +1,7 @@
 // Who the simulated users are: names and passwords from the seed, and friend groups of consecutive
 // users. Whole groups are assigned to targets, shards, processes and workers, so every chat has a
 // receiver simulated by the same worker: delivery is measured end to end on one clock.
-import { hash32 } from './random.js';
+import { hash32 } from '../../util/random.js';
 
 export interface UserSpec {
   /** Index in the whole run (all shards). */

@@ -8,7 +8,8 @@
 // - improved: the whole interval is below 1 - tolerance;
 // - unchanged: the whole interval is within 1 ± tolerance;
 // - inconclusive: it straddles a bound, so the data cannot tell.
-import { addSeconds, secondsOfTwoRuns, valueAt, valuesAt, type SecondCounts } from './second-histograms.js';
+import { Random } from '../../util/random.js';
+import { addSeconds, secondsOfTwoRuns, valueAt, valuesAt, type SecondCounts, type SecondsOfTwoRuns } from './second-histograms.js';
 
 export type ChangeVerdict = 'regressed' | 'improved' | 'unchanged' | 'inconclusive';
 
@@ -36,18 +37,6 @@ export interface CompareOptions {
   seed: number;
 }
 
-/** A small seeded generator (mulberry32): enough to draw seconds, and the same draws for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One run's percentile with the interval of its resamples: what a spectrum's band shows. */
 export interface PercentileBand { percentile: number; ms: number; lowMs: number; highMs: number }
 
@@ -56,15 +45,15 @@ export interface PercentileBand { percentile: number; ms: number; lowMs: number;
  * the spectrum the comparison's HTML draws, each run's line inside the band of its resamples.
  */
 export function percentileBands(
-  base: readonly string[], next: readonly string[],
+  runs: SecondsOfTwoRuns,
   /** The ascending percentiles to draw, given each run's count (a spectrum stops where the smaller run's data does). */
   percentilesFor: (baseCount: number, newCount: number) => readonly number[],
   options: Omit<CompareOptions, 'percentiles' | 'tolerance'>,
 ): { base: PercentileBand[]; next: PercentileBand[] } {
-  const runs = secondsOfTwoRuns(base, next);
   const count = (seconds: readonly SecondCounts[]): number => seconds.reduce((n, s) => n + s.total, 0);
   const percentiles = percentilesFor(count(runs.base), count(runs.next));
-  const draw = random(options.seed);
+  const random = new Random(options.seed);
+  const draw = (): number => random.next();
   const sum = new Float64Array(runs.values.length);
   const alpha = 1 - options.confidence;
   const bands = (seconds: readonly SecondCounts[]): PercentileBand[] => {
@@ -102,8 +91,13 @@ export function verdictOf(low: number, high: number, tolerance: number): ChangeV
 
 /** The change of each percentile of one operation, from each run's per-second encoded histograms. */
 export function comparePercentiles(base: readonly string[], next: readonly string[], options: CompareOptions): PercentileChange[] {
-  const runs = secondsOfTwoRuns(base, next);
-  const draw = random(options.seed);
+  return comparePercentilesOf(secondsOfTwoRuns(base, next), options);
+}
+
+/** The same, from the runs' seconds already decoded (which percentileBands() reads too). */
+export function comparePercentilesOf(runs: SecondsOfTwoRuns, options: CompareOptions): PercentileChange[] {
+  const random = new Random(options.seed);
+  const draw = (): number => random.next();
   const sumBase = new Float64Array(runs.values.length);
   const sumNext = new Float64Array(runs.values.length);
   const all = (seconds: readonly SecondCounts[]): number[] => seconds.map((_, i) => i);

@@ -10,7 +10,8 @@ import type { LoadResult } from '../schema/load-result.js';
 import { SETUP_OPS, type LatencyOp } from '../schema/metric-names.js';
 import { UsageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
-import { comparePercentiles, percentileBands, type PercentileBand } from './compare-percentiles.js';
+import { comparePercentilesOf, percentileBands, type PercentileBand } from './compare-percentiles.js';
+import { secondsOfTwoRuns } from './second-histograms.js';
 import { spectrumPercentiles } from './percentile-grid.js';
 
 export const COMPARED_PERCENTILES = [50, 90, 99, 99.9] as const;
@@ -72,11 +73,13 @@ export function compareLoads(base: LoadResult, next: LoadResult, files: [string,
     const n = judgedSeconds(next, op);
     if (b.length === 0 || n.length === 0) return [];
     const tooFew = b.length < MIN_SECONDS || n.length < MIN_SECONDS;
-    const changes = comparePercentiles(b, n, { percentiles: COMPARED_PERCENTILES, tolerance: s.tolerance, confidence: s.confidence, resamples: s.resamples, seed: s.seed })
+    // Both runs' seconds decoded once, for the verdicts and for the spectra.
+    const runs = secondsOfTwoRuns(b, n);
+    const changes = comparePercentilesOf(runs, { percentiles: COMPARED_PERCENTILES, tolerance: s.tolerance, confidence: s.confidence, resamples: s.resamples, seed: s.seed })
       .map((c) => ({ percentile: c.percentile, baseMs: finite(c.baseMs), newMs: finite(c.newMs), ratio: finite(c.ratio), low: finite(c.low), high: finite(c.high), verdict: tooFew ? 'inconclusive' as const : c.verdict }));
     // An operation that is only sent (a status change: no reply to time) has no latency to judge.
     if (changes.every((c) => c.baseMs === null && c.newMs === null)) return [];
-    const bands = percentileBands(b, n, (cb, cn) => spectrumPercentiles(Math.min(cb, cn), 10, COMPARED_PERCENTILES), { confidence: s.confidence, resamples: s.resamples, seed: s.seed });
+    const bands = percentileBands(runs, (cb, cn) => spectrumPercentiles(Math.min(cb, cn), 10, COMPARED_PERCENTILES), { confidence: s.confidence, resamples: s.resamples, seed: s.seed });
     const spectrum = bands.base.map((p, i) => ({ percentile: p.percentile, base: band(p), new: band(bands.next[i]!) }));
     const note = tooFew ? `too few seconds to judge: ${b.length} in base and ${n.length} in new, at least ${MIN_SECONDS} in each` : undefined;
     return [{ op, baseSeconds: b.length, newSeconds: n.length, changes, spectrum, ...(note ? { note } : {}) }];

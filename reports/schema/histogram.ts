@@ -59,14 +59,6 @@ export function bucketsOf(encoded: string): { values: number[]; counts: number[]
   return { values, counts };
 }
 
-/** How many recorded values lie above `micros` (to the histogram's precision: whole buckets). */
-export function countAbove(encoded: string, micros: number): number {
-  const { values, counts } = bucketsOf(encoded);
-  let n = 0;
-  for (let i = 0; i < values.length; i++) if (values[i]! > micros) n += counts[i]!;
-  return n;
-}
-
 /** Adds every encoded histogram into one. */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const total = newHistogram();

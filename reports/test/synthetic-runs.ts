@@ -2,6 +2,7 @@
 // seeded, with no sockets. Each second has its own small multiplier (seconds of a real run differ:
 // the server's state of the moment), which the bootstrap over seconds must capture.
 import { encodeHistogram, newHistogram, recordMicros } from '../schema/histogram.js';
+import { Random } from '../../util/random.js';
 
 export interface SyntheticRun {
   seconds: number;
@@ -19,20 +20,10 @@ export interface SyntheticRun {
   tailFactor?: number;
 }
 
-function generator(seed: number): () => number {
-  let a = (seed * 2654435761) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A run's per-second histograms, encoded as a result keeps them. */
 export function syntheticRun(run: SyntheticRun, seed: number): string[] {
-  const u = generator(seed);
+  const random = new Random((seed * 2654435761) >>> 0);
+  const u = (): number => random.next();
   const normal = (): number => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
   const out: string[] = [];
   for (let s = 0; s < run.seconds; s++) {

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, vi } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { Scheduler } from '../../engine/scheduler.js';
-import { Random } from '../../model/random.js';
+import { Random } from '../../../util/random.js';
 
 // ---- pump() against an array, the clock moved by hand ---------------------------------------------
 

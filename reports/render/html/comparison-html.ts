@@ -51,12 +51,13 @@ function conformanceSections(c: ComparisonResult): string {
 export function comparisonHtml(c: ComparisonResult): string {
   const regressed = c.exitCode !== 0;
   const caveats = comparisonCaveats(c);
+  const open = inconclusiveText(c);
   const s = c.settings;
   const body = [
     `<h1>talkbench compare (${esc(c.compared)}): ${esc(c.base.id)} → ${esc(c.new.id)}</h1>`,
     verdictBox(regressed ? 'fail' : 'pass', regressed ? `Regression (exit ${c.exitCode})` : 'No regression (exit 0)', c.regressions),
     caveats.length > 0 ? verdictBox('warn', 'Read with care', caveats) : '',
-    !regressed && inconclusiveText(c) ? `<p>${tag('warn', '?')} ${esc(inconclusiveText(c)!)}.</p>` : '',
+    !regressed && open ? `<p>${tag('warn', '?')} ${esc(open)}.</p>` : '',
     keyValues([
       ['base', `${code(c.base.file)} <span class="muted">(${esc(c.base.id)})</span>`], ['new', `${code(c.new.file)} <span class="muted">(${esc(c.new.id)})</span>`],
       ['method', esc(`bootstrap over whole seconds, ${s.resamples} resamples, seed ${s.seed}; ${(s.confidence * 100).toFixed(0)}% intervals; a change within ${(s.tolerance * 100).toFixed(0)}% is unchanged${s.failOnInconclusive ? '; inconclusive fails' : ''} (docs/COMPARE.md)`)],

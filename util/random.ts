@@ -1,4 +1,5 @@
-// Seeded randomness: every random choice of a run follows from --seed, so a run can be repeated.
+// Seeded randomness: every random choice of a run follows from --seed, so a run can be repeated; the
+// comparison's bootstrap draws its seconds from the same generator, so a comparison repeats too.
 import { createHash } from 'node:crypto';
 
 /** A 32-bit hash of strings, for seeding and for short stable names. */
