@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, freemem } from 'node:os';
 import { openFileLimit } from '../../util/open-file-limit.js';
 import { HTTP_SOCKETS_PER_WORKER } from '../engine/http-downloads.js';
-import { groupCount } from '../model/population.js';
+import { groupCount, groupSlice, usersOfGroups } from '../model/population.js';
 import type { LoadConfig } from './load-config.js';
 
 /** Descriptors a generator process keeps for itself: stdio, IPC, event loops of its threads, pipes. */
@@ -129,13 +129,20 @@ export function planCapacity(demand: RunDemand, facts: MachineFacts): CapacityPl
 // ---- the model: what a run of `users` users needs -------------------------------------------------
 
 /**
- * Sockets of the busiest process: processes get whole friend groups, the first ones one group more
- * when they do not divide evenly, and a last group of one joins the group before it (population.ts),
- * so one group may hold groupSize + 1.
+ * Sockets of the busiest process, as the run splits them (population.ts): processes get whole friend
+ * groups, the first ones one group more when they do not divide evenly, and a last group of one joins
+ * the group before it, so the last process's last group may hold groupSize + 1. The busiest is the
+ * first process or the last: adding that one user to the first, whose groups are all whole, counted a
+ * process too many (86,746 users refused where 86,747 fitted: found by the "at most that many fit"
+ * property, seed -1106930521).
  */
 function usersPerProcess(users: number, groupSize: number, processes: number): number {
-  const merged = users % groupSize === 1 && users > groupSize ? 1 : 0;
-  return Math.min(users, Math.ceil(groupCount(users, groupSize) / processes) * groupSize + merged);
+  const groups = groupCount(users, groupSize);
+  const size = (index: number): number => {
+    const members = usersOfGroups(groupSlice(groups, processes, index), users, groupSize);
+    return members.end - members.first;
+  };
+  return Math.max(size(0), size(Math.max(0, Math.min(processes, groups) - 1)));
 }
 
 function httpSockets(demand: RunDemand, processes: number): number {

@@ -286,3 +286,15 @@ describe('runDemand: what a run asks of the machine', () => {
     expect(runDemand(config(c), 500, processes)).toEqual({ ...base, ...expected });
   });
 });
+
+describe('found by the properties', () => {
+  // "at most that many fit", seed -1106930521: the last group of one joins the group before it, in the
+  // last process, and the plan counted it in the busiest process (the first), which then passed the
+  // open-file limit by one socket: 86,746 users were refused where 86,747 fitted.
+  test('86,746 users in groups of 3 fit the 4 processes that 86,747 fit', () => {
+    const demand: RunDemand = { users: 86_746, groupSize: 3, targets: 1, loopbackTargets: false, sourceAddresses: 2, workers: 1, uploads: false, processes: null };
+    const facts: MachineFacts = { cores: 1, availableMemoryBytes: 3_421_642_752, openFilesPerProcess: 21_887, systemFiles: null, ephemeralPorts: { low: 5292, high: 48665 } };
+    expect(check(demand, facts)).toMatchObject({ processes: 4 });
+    expect(check({ ...demand, users: 86_747 }, facts)).toMatchObject({ processes: 4 });
+  });
+});
