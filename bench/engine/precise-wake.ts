@@ -2,11 +2,11 @@
 // millisecond at best (and Node rounds a timeout up to a whole one), so a request due between two
 // ticks waits for the later: about half a millisecond of every latency would be the generator's.
 // A small thread of its own sleeps instead, in Atomics.wait, whose timeout takes fractions of a
-// millisecond (the kernel's futex, to tens of microseconds), and wakes this thread through a message
+// millisecond (the kernel's futex, to its timer slack, which the thread lowers), and wakes this thread through a message
 // port when the time comes. The thread sleeps in the kernel meanwhile: on two cores a spinning
 // generator would starve the server it measures. Measured against setTimeout in
 // benchmarks/figures/generator-precision-20261201.md (npm run bench -- wake): the send lag p50 from
-// 0.54 ms to 0.08 ms, at a CPU cost that grows with the rate of wakes.
+// 0.54 ms to 0.08 ms (0.03 ms with the slack lowered), at a CPU cost that grows with the rate of wakes.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.js';
 
@@ -21,6 +21,17 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const due = new Float64Array(workerData.shared, 0, 1);
 const generation = new Int32Array(workerData.shared, 8, 1);
 const port = workerData.port;
+const slackState = new Int32Array(workerData.shared, 12, 1);
+if (workerData.slackNs !== null) {
+  // Linux lets a thread set its own timer slack through /proc (no privilege needed for itself).
+  try {
+    const fs = require('node:fs');
+    const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
+    const file = '/proc/' + tid + '/timerslack_ns';
+    fs.writeFileSync(file, String(workerData.slackNs));
+    Atomics.store(slackState, 0, Number(fs.readFileSync(file, 'utf8')) === workerData.slackNs ? 1 : -1);
+  } catch { Atomics.store(slackState, 0, -1); }
+} else Atomics.store(slackState, 0, 2);
 for (;;) {
   const g = Atomics.load(generation, 0);
   if (g < 0) break;
@@ -33,6 +44,15 @@ for (;;) {
 }
 `;
 
+/**
+ * The waker's timer slack. A futex wait ends up to the thread's slack after its timeout (50 µs by
+ * default: the kernel gathers wake-ups), and that slack was most of the send lag left. 1 µs halved the
+ * lag at the same CPU where wakes are sparse (10,000/s: p50 0.081 -> 0.032 ms); where they are dense
+ * (25,000/s) it costs CPU, as wakes the kernel used to merge now come one by one (npm run bench -- wake,
+ * benchmarks/figures/wake-20261201T185012.md).
+ */
+export const DEFAULT_SLACK_NS = 1000;
+
 /** Below this wait a timer would overshoot; above it, setTimeout sleeps for most of it, for free. */
 export const PRECISE_BELOW_MS = 2;
 
@@ -42,14 +62,15 @@ export class PreciseWake {
   private readonly generation = new Int32Array(this.shared, 8, 1);
   private readonly thread: Worker;
   private readonly port: MessagePort;
+  private readonly slackState = new Int32Array(this.shared, 12, 1);
   private pending: { atMs: number; resolve: () => void } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor() {
+  constructor(options: { slackNs?: number | null } = {}) {
     this.due[0] = Infinity;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.thread = new Worker(WAKER, { eval: true, workerData: { shared: this.shared, port: port2 }, transferList: [port2] });
+    this.thread = new Worker(WAKER, { eval: true, workerData: { shared: this.shared, port: port2, slackNs: options.slackNs === undefined ? DEFAULT_SLACK_NS : options.slackNs }, transferList: [port2] });
     // Neither keeps the process alive: the schedule that uses them does.
     this.thread.unref();
     this.port.unref();
@@ -68,6 +89,12 @@ export class PreciseWake {
       if (wait > PRECISE_BELOW_MS) this.timer = setTimeout(() => { this.timer = null; this.arm(atMs); }, wait - PRECISE_BELOW_MS / 2);
       else this.arm(atMs);
     });
+  }
+
+  /** Whether the thread runs on the slack asked for: not yet known, set, not settable here (not Linux), or the kernel's own (asked for none). */
+  get slack(): 'pending' | 'set' | 'unavailable' | 'kernel' {
+    const s = Atomics.load(this.slackState, 0);
+    return s === 0 ? 'pending' : s === 1 ? 'set' : s === 2 ? 'kernel' : 'unavailable';
   }
 
   /** Ends the current sleep at once (something came due sooner). */

@@ -27,6 +27,17 @@ describe('PreciseWake', () => {
     expect(posted).toBeLessThanOrEqual(220);
   });
 
+  test('on Linux the thread runs on the timer slack asked for (read back from /proc), and says so', async () => {
+    const wake = new PreciseWake();
+    for (let i = 0; i < 200 && wake.slack === 'pending'; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(wake.slack).toBe(process.platform === 'linux' ? 'set' : 'unavailable');
+    wake.close();
+    const kernelDefault = new PreciseWake({ slackNs: null });
+    await kernelDefault.sleepUntil(monoMs() + 20);
+    expect(kernelDefault.slack).toBe('kernel');
+    kernelDefault.close();
+  });
+
   test('wakeNow() ends a long sleep at once; sleeps after it still work; close() ends the thread', async () => {
     const wake = new PreciseWake();
     const long = wake.sleepUntil(monoMs() + 60_000);
