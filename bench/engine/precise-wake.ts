@@ -21,6 +21,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 const due = new Float64Array(workerData.shared, 0, 1);
 const generation = new Int32Array(workerData.shared, 8, 1);
 const port = workerData.port;
+const lead = new Float64Array(workerData.shared, 16, 1);
 const slackState = new Int32Array(workerData.shared, 12, 1);
 if (workerData.slackNs !== null) {
   // Linux lets a thread set its own timer slack through /proc (no privilege needed for itself).
@@ -37,7 +38,7 @@ for (;;) {
   if (g < 0) break;
   const at = due[0];
   if (!(at < Infinity)) { Atomics.wait(generation, 0, g); continue; }
-  const wait = at - now();
+  const wait = at - lead[0] - now();
   if (wait > 0) { Atomics.wait(generation, 0, g, wait); continue; }
   port.postMessage(g);
   Atomics.wait(generation, 0, g);
@@ -53,28 +54,36 @@ for (;;) {
  */
 export const DEFAULT_SLACK_NS = 1000;
 
+/** The most a wake is posted ahead of its due time, and the step its lead learns by. */
+const MAX_LEAD_MS = 0.05;
+const LEAD_STEP_MS = 0.002;
+
 /** Below this wait a timer would overshoot; above it, setTimeout sleeps for most of it, for free. */
 export const PRECISE_BELOW_MS = 2;
 
 export class PreciseWake {
-  private readonly shared = new SharedArrayBuffer(16);
+  private readonly shared = new SharedArrayBuffer(24);
   private readonly due = new Float64Array(this.shared, 0, 1);
   private readonly generation = new Int32Array(this.shared, 8, 1);
   private readonly thread: Worker;
   private readonly port: MessagePort;
   private readonly slackState = new Int32Array(this.shared, 12, 1);
+  /** How much sooner than the due time the thread posts a wake. */
+  private readonly lead = new Float64Array(this.shared, 16, 1);
+  private readonly maxLeadMs: number;
   private pending: { atMs: number; resolve: () => void } | null = null;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(options: { slackNs?: number | null } = {}) {
+  constructor(options: { slackNs?: number | null; lead?: boolean } = {}) {
     this.due[0] = Infinity;
+    this.maxLeadMs = options.lead === false ? 0 : MAX_LEAD_MS;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.thread = new Worker(WAKER, { eval: true, workerData: { shared: this.shared, port: port2, slackNs: options.slackNs === undefined ? DEFAULT_SLACK_NS : options.slackNs }, transferList: [port2] });
     // Neither keeps the process alive: the schedule that uses them does.
     this.thread.unref();
     this.port.unref();
-    this.port.on('message', () => this.fire());
+    this.port.on('message', (g: number) => this.fire(g));
   }
 
   /**
@@ -122,14 +131,34 @@ export class PreciseWake {
     Atomics.notify(this.generation, 0);
   }
 
-  private fire(): void {
+  private fire(g: number): void {
     const pending = this.pending;
     if (!pending) return;
-    // Early by this thread's clock (a wake for a due time since replaced, or the two threads' readings
-    // of the one clock a few microseconds apart): the thread is asked again, or it would wait forever.
-    if (monoMs() < pending.atMs - 0.005) { this.arm(pending.atMs); return; }
+    const now = monoMs();
+    const current = g === Atomics.load(this.generation, 0);
+    const early = pending.atMs - now;
+    if (current) this.learnLead(this.lead[0]! - early);
+    if (early > 0) {
+      // A wake for a due time since replaced, or one too early to wait out here (the two threads'
+      // readings of the one clock apart): the thread is asked again, and waits, as early > lead.
+      if (!current || early > this.maxLeadMs + 0.02) { this.arm(pending.atMs); return; }
+      // The thread posts `lead` early, so that the message lands about on time; the microseconds
+      // it is early by are waited out here, fewer than a wake would cost.
+      while (monoMs() < pending.atMs);
+    }
     this.pending = null;
     this.due[0] = Infinity;
     pending.resolve();
+  }
+
+  /**
+   * The lead follows the 30th percentile of how late a wake lands when posted on time (`lateness`: the
+   * thread's own wake-up from the futex, about 20 µs, and the message, under 10 µs), by a quantile
+   * tracker, robust to the wakes that found this thread busy: most wakes land a little late, few early,
+   * and never more than MAX_LEAD_MS early, so the wait above stays short.
+   */
+  private learnLead(lateness: number): void {
+    const lead = this.lead[0]! + (lateness > this.lead[0]! ? LEAD_STEP_MS * 0.3 : -LEAD_STEP_MS * 0.7);
+    this.lead[0] = Math.min(this.maxLeadMs, Math.max(0, lead));
   }
 }

@@ -1,8 +1,9 @@
 // How precisely the open model can wake for a due time, and at what CPU: a schedule of evenly spaced
 // due times pumped for 3 s by (a) setTimeout, as the generator did before (libuv's millisecond timers,
 // a millisecond early at most), and (b) the generator's PreciseWake (bench/engine/precise-wake.ts: a
-// thread in Atomics.wait, on a 1 µs timer slack), and (c) the same on the kernel's default slack (50 µs). Each due time's lag is how late the pump saw it. Printed as medians of the
-// rounds, alternating a, b, c, a, b, c.
+// thread in Atomics.wait, on a 1 µs timer slack, posting a learnt lead early), (c) the same on the
+// kernel's default slack (50 µs), and (d) without the lead. Each due time's lag is how late the pump saw it. Printed as medians of the
+// rounds, alternating a, b, c, d, a, b, c, d.
 import { PreciseWake } from '../../bench/engine/precise-wake.js';
 import { monoMs } from '../../util/clock.js';
 import { median } from './processes.js';
@@ -36,16 +37,18 @@ export async function runWake(rounds: number, log: (line: string) => void): Prom
     const a: WakeFigures = { method: 'setTimeout', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
     const b: WakeFigures = { method: 'PreciseWake', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
     const c: WakeFigures = { method: 'PreciseWake, kernel slack', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
+    const d: WakeFigures = { method: 'PreciseWake, no lead', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
+    const options: Record<string, ConstructorParameters<typeof PreciseWake>[0]> = { 'PreciseWake': {}, 'PreciseWake, kernel slack': { slackNs: null }, 'PreciseWake, no lead': { lead: false } };
     for (let i = 0; i < rounds; i++) {
-      for (const f of [a, b, c]) {
-        const wake = f.method === 'PreciseWake' ? new PreciseWake() : f.method === 'setTimeout' ? null : new PreciseWake({ slackNs: null });
+      for (const f of [a, b, c, d]) {
+        const wake = f.method === 'setTimeout' ? null : new PreciseWake(options[f.method]);
         const r = await pumpFor(rate, wake ? (at) => wake.sleepUntil(at) : timer);
         wake?.close();
         f.lagP50Ms.push(r.p50); f.lagP99Ms.push(r.p99); f.cpuShare.push(r.cpu);
         log(`${f.method} ${rate}/s round ${i + 1}: lag p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, CPU ${(r.cpu * 100).toFixed(1)}% of a core`);
       }
     }
-    figures.push(a, b, c);
+    figures.push(a, b, c, d);
   }
   const rows = figures.map((f) => `| ${f.method} | ${f.rate.toLocaleString('en-US')}/s | ${median(f.lagP50Ms).toFixed(3)} | ${median(f.lagP99Ms).toFixed(3)} | ${(median(f.cpuShare) * 100).toFixed(1)}% |`);
   const markdown = ['| wake-up | due times | lag p50 ms | lag p99 ms | CPU (of a core) |', '|---|---|---|---|---|', ...rows].join('\n');
