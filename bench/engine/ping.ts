@@ -159,7 +159,7 @@ function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingCon
     try {
       while (!ctx.stopping && due < timeline.measureEndMs && connections.length > 0) {
         pump();
-        await wake.sleepUntil(due);
+        await wake.sleepUntil(due, start + (k + 1) * spacingMs);
       }
     } finally {
       wake.close();

@@ -10,18 +10,24 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.js';
 
+/** The thread goes on unasked to a next due time at least this far behind the one it served. */
+const UNASKED_GAP_MS = 0.1;
+
 /**
  * The waker thread, as plain JavaScript (evaluated, so it needs no TypeScript loader), on the machine's
  * monotonic clock as util/clock.ts reads it: it reads the due time from shared memory and sleeps until then, or until the generation changes (a new due
  * time, or the end: -1). At the due time it posts the generation it served and waits for a new one.
  */
 const WAKER = `
+const UNASKED_GAP_MS = ${UNASKED_GAP_MS};
 const { workerData } = require('node:worker_threads');
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const due = new Float64Array(workerData.shared, 0, 1);
 const generation = new Int32Array(workerData.shared, 8, 1);
 const port = workerData.port;
 const lead = new Float64Array(workerData.shared, 16, 1);
+const next = new Float64Array(workerData.shared, 24, 1);
+const sleepingUntil = new Float64Array(workerData.shared, 32, 1);
 const slackState = new Int32Array(workerData.shared, 12, 1);
 if (workerData.slackNs !== null) {
   // Linux lets a thread set its own timer slack through /proc (no privilege needed for itself).
@@ -33,15 +39,33 @@ if (workerData.slackNs !== null) {
     Atomics.store(slackState, 0, Number(fs.readFileSync(file, 'utf8')) === workerData.slackNs ? 1 : -1);
   } catch { Atomics.store(slackState, 0, -1); }
 } else Atomics.store(slackState, 0, 2);
-for (;;) {
+outer: for (;;) {
   const g = Atomics.load(generation, 0);
   if (g < 0) break;
-  const at = due[0];
-  if (!(at < Infinity)) { Atomics.wait(generation, 0, g); continue; }
-  const wait = at - lead[0] - now();
-  if (wait > 0) { Atomics.wait(generation, 0, g, wait); continue; }
-  port.postMessage(g);
-  Atomics.wait(generation, 0, g);
+  let at = due[0];
+  // Serves the due time asked for, then the one published after it (next), and so on, until the
+  // socket thread asks for another (a new generation), which it reads whenever it wakes: in a steady
+  // schedule it is not woken to be told, as telling costs as much as the wake itself.
+  for (;;) {
+    if (!(at < Infinity)) {
+      sleepingUntil[0] = Infinity;
+      Atomics.wait(generation, 0, g);
+      continue outer;
+    }
+    const wakeAt = at - lead[0];
+    const wait = wakeAt - now();
+    if (wait > 0) {
+      sleepingUntil[0] = wakeAt;
+      Atomics.wait(generation, 0, g, wait);
+      if (Atomics.load(generation, 0) !== g) continue outer;
+      continue;
+    }
+    port.postMessage(g);
+    // A next due time close behind this one is left to the socket thread, which may well serve it in
+    // the same turn: a wake of its own for each would be precise and dear (npm run bench -- wake).
+    const n = next[0];
+    at = n > at + UNASKED_GAP_MS ? n : Infinity;
+  }
 }
 `;
 
@@ -58,11 +82,11 @@ export const DEFAULT_SLACK_NS = 1000;
 const MAX_LEAD_MS = 0.05;
 const LEAD_STEP_MS = 0.002;
 
-/** Below this wait a timer would overshoot; above it, setTimeout sleeps for most of it, for free. */
-export const PRECISE_BELOW_MS = 2;
+/** A thread that wakes by itself this little after the time asked for is not woken to be told. */
+const NOTIFY_SLACK_MS = 0.005;
 
 export class PreciseWake {
-  private readonly shared = new SharedArrayBuffer(24);
+  private readonly shared = new SharedArrayBuffer(40);
   private readonly due = new Float64Array(this.shared, 0, 1);
   private readonly generation = new Int32Array(this.shared, 8, 1);
   private readonly thread: Worker;
@@ -71,11 +95,15 @@ export class PreciseWake {
   /** How much sooner than the due time the thread posts a wake. */
   private readonly lead = new Float64Array(this.shared, 16, 1);
   private readonly maxLeadMs: number;
+  /** The due time after the one asked for, as the caller knows it, which the thread goes on to unasked. */
+  private readonly next = new Float64Array(this.shared, 24, 1);
+  /** When the thread wakes by itself (Infinity: only when told), to re-read the due time. */
+  private readonly sleepingUntil = new Float64Array(this.shared, 32, 1);
   private pending: { atMs: number; resolve: () => void } | null = null;
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(options: { slackNs?: number | null; lead?: boolean } = {}) {
     this.due[0] = Infinity;
+    this.sleepingUntil[0] = Infinity;
     this.maxLeadMs = options.lead === false ? 0 : MAX_LEAD_MS;
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -87,16 +115,15 @@ export class PreciseWake {
   }
 
   /**
-   * Resolves at `atMs` on the monotonic clock (util/clock.ts), to tens of microseconds, or sooner on
-   * wakeNow(). Far waits sleep on a timer first and hand over to the thread for the last stretch.
+   * Resolves at `atMs` on the monotonic clock (util/clock.ts), to a few microseconds, or sooner on
+   * wakeNow(). `thenMs`, the due time expected after this one, lets the thread go on to it unasked.
    */
-  sleepUntil(atMs: number): Promise<void> {
+  sleepUntil(atMs: number, thenMs = Infinity): Promise<void> {
     this.wakeNow();
     return new Promise<void>((resolve) => {
       this.pending = { atMs, resolve };
-      const wait = atMs - monoMs();
-      if (wait > PRECISE_BELOW_MS) this.timer = setTimeout(() => { this.timer = null; this.arm(atMs); }, wait - PRECISE_BELOW_MS / 2);
-      else this.arm(atMs);
+      this.next[0] = thenMs;
+      this.arm(atMs);
     });
   }
 
@@ -108,7 +135,6 @@ export class PreciseWake {
 
   /** Ends the current sleep at once (something came due sooner). */
   wakeNow(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
     const pending = this.pending;
     this.pending = null;
     if (this.due[0]! < Infinity) this.arm(Infinity);
@@ -125,10 +151,12 @@ export class PreciseWake {
 
   private arm(atMs: number): void {
     this.due[0] = atMs;
-    // A new generation: the thread re-reads the due time (its sleep ends, or its next one starts).
-    // Only this thread writes it; kept non-negative, as -1 tells the thread to end.
+    // A new generation: the thread re-reads the due time whenever it wakes. Only this thread writes
+    // it; kept non-negative, as -1 tells the thread to end. Woken now only if it would otherwise wake
+    // too late: a thread still awake finds the generation changed when it goes to sleep (Atomics.wait
+    // returns at once), and one asleep until about this time re-reads it then.
     Atomics.store(this.generation, 0, (Atomics.load(this.generation, 0) + 1) & 0x3fffffff);
-    Atomics.notify(this.generation, 0);
+    if (this.sleepingUntil[0]! > atMs - this.lead[0]! + NOTIFY_SLACK_MS) Atomics.notify(this.generation, 0);
   }
 
   private fire(g: number): void {

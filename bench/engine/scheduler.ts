@@ -103,7 +103,10 @@ export class Scheduler {
     const thread = this.wakeThread;
     if (thread) {
       this.wake = () => thread.wakeNow();
-      await thread.sleepUntil(untilMs);
+      // The thread may go on to the due time after this one unasked (the second in the heap).
+      const heap = this.heap;
+      const then = Math.min(heap[1]?.due ?? Infinity, heap[2]?.due ?? Infinity, this.untilMs);
+      await thread.sleepUntil(untilMs, then > untilMs ? then : Infinity);
     } else {
       // Timers fire to the millisecond at best: wake a millisecond early rather than late.
       await new Promise<void>((resolve) => {

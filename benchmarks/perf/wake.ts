@@ -2,8 +2,9 @@
 // due times pumped for 3 s by (a) setTimeout, as the generator did before (libuv's millisecond timers,
 // a millisecond early at most), and (b) the generator's PreciseWake (bench/engine/precise-wake.ts: a
 // thread in Atomics.wait, on a 1 µs timer slack, posting a learnt lead early), (c) the same on the
-// kernel's default slack (50 µs), and (d) without the lead. Each due time's lag is how late the pump saw it. Printed as medians of the
-// rounds, alternating a, b, c, d, a, b, c, d.
+// kernel's default slack (50 µs), (d) without the lead, and (e) not told the next due time (the thread
+// asked for each). Each due time's lag is how late the pump saw it. Printed as medians of the
+// rounds, alternating a to e.
 import { PreciseWake } from '../../bench/engine/precise-wake.js';
 import { monoMs } from '../../util/clock.js';
 import { median } from './processes.js';
@@ -12,7 +13,7 @@ export interface WakeFigures { method: string; rate: number; lagP50Ms: number[];
 
 const DURATION_MS = 3000;
 
-async function pumpFor(rate: number, sleepUntil: (atMs: number) => Promise<void>): Promise<{ p50: number; p99: number; cpu: number }> {
+async function pumpFor(rate: number, sleepUntil: (atMs: number, thenMs: number) => Promise<void>): Promise<{ p50: number; p99: number; cpu: number }> {
   const spacing = 1000 / rate;
   const lags: number[] = [];
   const start = monoMs() + 20;
@@ -22,7 +23,7 @@ async function pumpFor(rate: number, sleepUntil: (atMs: number) => Promise<void>
   while (due < end) {
     const now = monoMs();
     while (due <= now && due < end) { lags.push(now - due); due += spacing; }
-    if (due < end) await sleepUntil(due);
+    if (due < end) await sleepUntil(due, due + spacing);
   }
   const cpu = process.cpuUsage(cpu0);
   lags.sort((a, b) => a - b);
@@ -38,17 +39,19 @@ export async function runWake(rounds: number, log: (line: string) => void): Prom
     const b: WakeFigures = { method: 'PreciseWake', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
     const c: WakeFigures = { method: 'PreciseWake, kernel slack', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
     const d: WakeFigures = { method: 'PreciseWake, no lead', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const options: Record<string, ConstructorParameters<typeof PreciseWake>[0]> = { 'PreciseWake': {}, 'PreciseWake, kernel slack': { slackNs: null }, 'PreciseWake, no lead': { lead: false } };
+    const e: WakeFigures = { method: 'PreciseWake, asked each time', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
+    const options: Record<string, ConstructorParameters<typeof PreciseWake>[0]> = { 'PreciseWake': {}, 'PreciseWake, kernel slack': { slackNs: null }, 'PreciseWake, no lead': { lead: false }, 'PreciseWake, asked each time': {} };
     for (let i = 0; i < rounds; i++) {
-      for (const f of [a, b, c, d]) {
+      for (const f of [a, b, c, d, e]) {
         const wake = f.method === 'setTimeout' ? null : new PreciseWake(options[f.method]);
-        const r = await pumpFor(rate, wake ? (at) => wake.sleepUntil(at) : timer);
+        const unasked = f !== e;
+        const r = await pumpFor(rate, wake ? (at, then) => wake.sleepUntil(at, unasked ? then : Infinity) : timer);
         wake?.close();
         f.lagP50Ms.push(r.p50); f.lagP99Ms.push(r.p99); f.cpuShare.push(r.cpu);
         log(`${f.method} ${rate}/s round ${i + 1}: lag p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, CPU ${(r.cpu * 100).toFixed(1)}% of a core`);
       }
     }
-    figures.push(a, b, c, d);
+    figures.push(a, b, c, d, e);
   }
   const rows = figures.map((f) => `| ${f.method} | ${f.rate.toLocaleString('en-US')}/s | ${median(f.lagP50Ms).toFixed(3)} | ${median(f.lagP99Ms).toFixed(3)} | ${(median(f.cpuShare) * 100).toFixed(1)}% |`);
   const markdown = ['| wake-up | due times | lag p50 ms | lag p99 ms | CPU (of a core) |', '|---|---|---|---|---|', ...rows].join('\n');
