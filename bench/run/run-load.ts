@@ -13,6 +13,7 @@ import { pingPlans, processConnections, processGroups, usersPlans } from './plan
 import { assembleResult, onlyTarget, type Failure, type LoadResult, type SecondSample } from './result.js';
 import { RunProgress, type LiveView } from './run-progress.js';
 import { TSX_EXEC_ARGV } from './tsx-loader.js';
+import { allWithin } from './watchdog.js';
 
 export interface RunHooks {
   onProgress?(view: LiveView): void;
@@ -36,6 +37,8 @@ export interface RunHooks {
 
 /** How long workers get to load before the run starts without them is a failure. */
 const READY_TIMEOUT_MS = 30_000;
+/** How long past its end (the grace end or the stop, plus the request timeout) a worker may take to return. */
+const WORKER_OVERDUE_MS = 60_000;
 /** Between the last worker being ready and the first connection. */
 const START_DELAY_MS = 50;
 
@@ -73,7 +76,9 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
   const channels = plans.map(() => new MessageChannel());
   const progress = new RunProgress(plans.length, plans.length, config, hooks.onProgress);
   let interrupted = false;
+  let stoppedAtMs = -Infinity;
   const stopAll = (reason: string): void => {
+    stoppedAtMs = Math.max(stoppedAtMs, monoMs());
     const message: StopMessage = { kind: 'stop', reason };
     for (const c of channels) c.port1.postMessage(message);
   };
@@ -119,7 +124,10 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks): Promise<Load
 
   let results: WorkerResult[];
   try {
-    results = await Promise.all(running);
+    // Logouts and drains after the grace end are bounded (by timeoutMs and the logout wait) far below
+    // the margin: a worker out past it is stuck (watchdog.ts).
+    const endBy = (): number => Math.max(timeline.graceEndMs, stoppedAtMs) + config.timeoutMs + WORKER_OVERDUE_MS;
+    results = await allWithin(running, endBy, 'worker');
   } finally {
     progress.stop();
     for (const c of channels) c.port1.close();
