@@ -109,6 +109,8 @@ export function evaluateThresholds(thresholds: readonly Threshold[], metrics: Re
     };
     if (t.isDefault) outcome.isDefault = true;
     if (missing !== null) outcome.note = `nothing was measured for ${missing}`;
+    // Measured, yet without this figure: a run, or a shard of a merged run, older than the figure.
+    else if (actual === undefined) outcome.note = `this run has no ${t.metric} figure${t.metric.includes('.lag.') ? ' (the send lag is measured from result schema version 4; a run merged with an older one has none)' : ''}`;
     return outcome;
   });
 }

@@ -181,6 +181,13 @@ describe('evaluateThresholds', () => {
     });
   });
 
+  test('a figure the run lacks though it measured the operation (an older schema, or a merge with one) fails, saying so', () => {
+    expect(one('heartbeat.lag.p99<1ms', { 'heartbeat.sent': 10, 'heartbeat.ok': 10, 'heartbeat.p99': 3 })).toEqual({
+      threshold: 'heartbeat.lag.p99<1ms', metric: 'heartbeat.lag.p99', actual: null, passed: false,
+      note: 'this run has no heartbeat.lag.p99 figure (the send lag is measured from result schema version 4; a run merged with an older one has none)',
+    });
+  });
+
   test.each([
     ['chat.lost==0', { 'chat.e2e.sent': 5, 'chat.lost': 0 }, 0, true],
     ['chat.lost==0', { 'chat.offline.e2e.sent': 3, 'chat.lost': 0 }, 0, true],
@@ -200,8 +207,8 @@ describe('evaluateThresholds', () => {
     expect(outcome.note).toBeUndefined();
   });
 
-  test('a measured op whose figure is missing fails without a note, its actual null', () => {
-    expect(one('login.p99<1s', { 'login.sent': 3, 'login.ok': 3 })).toEqual({ threshold: 'login.p99<1s', metric: 'login.p99', actual: null, passed: false });
+  test('a measured op whose figure is missing fails, its actual null, saying the run has no such figure', () => {
+    expect(one('login.p99<1s', { 'login.sent': 3, 'login.ok': 3 })).toEqual({ threshold: 'login.p99<1s', metric: 'login.p99', actual: null, passed: false, note: 'this run has no login.p99 figure' });
   });
 
   // actual 5 against 4, 5 and 6 under each comparator.
