@@ -2,11 +2,12 @@
 // millisecond at best (and Node rounds a timeout up to a whole one), so a request due between two
 // ticks waits for the later: about half a millisecond of every latency would be the generator's.
 // A small thread of its own sleeps instead, in Atomics.wait, whose timeout takes fractions of a
-// millisecond (the kernel's futex, to its timer slack, which the thread lowers), and wakes this thread through a message
-// port when the time comes. The thread sleeps in the kernel meanwhile: on two cores a spinning
-// generator would starve the server it measures. Measured against setTimeout in
-// benchmarks/figures/generator-precision-20261201.md (npm run bench -- wake): the send lag p50 from
-// 0.54 ms to 0.08 ms (0.03 ms with the slack lowered), at a CPU cost that grows with the rate of wakes.
+// millisecond (the kernel's futex, to the thread's timer slack, which it lowers), and wakes this
+// thread through a message port, a learnt lead early so that the message lands on time. The thread
+// sleeps in the kernel meanwhile: on two cores a spinning generator would starve the server it
+// measures. Measured against setTimeout in benchmarks/figures/generator-precision-20261201.md
+// (npm run bench -- wake): the send lag p50 from 0.54 ms to 0.002 ms, at a CPU cost that grows with
+// the rate of wakes (a third of a core at 10,000 a second).
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { monoMs } from '../../util/clock.js';
 
@@ -15,8 +16,9 @@ const UNASKED_GAP_MS = 0.1;
 
 /**
  * The waker thread, as plain JavaScript (evaluated, so it needs no TypeScript loader), on the machine's
- * monotonic clock as util/clock.ts reads it: it reads the due time from shared memory and sleeps until then, or until the generation changes (a new due
- * time, or the end: -1). At the due time it posts the generation it served and waits for a new one.
+ * monotonic clock as util/clock.ts reads it. It reads the due time from shared memory and sleeps until
+ * then less the lead, or until the generation changes (a new due time, or the end: -1); then it posts
+ * the generation it served and goes on to the next due time it was told, if any.
  */
 const WAKER = `
 const UNASKED_GAP_MS = ${UNASKED_GAP_MS};
