@@ -134,8 +134,8 @@ export async function runPing(ctx: ScenarioContext, plan: PingPlan): Promise<voi
 /**
  * Open model: request k is due at start + k/rate, round-robin over the connections, whatever the
  * replies do. The schedule is pumped from two places: after each batch of replies, and at the next
- * due time by a precise wake-up (precise-wake.ts: tens of microseconds, where a timer would be up to a
- * millisecond late). It never spins: on two cores a spinning generator starves the server it
+ * due time by a precise wake-up (precise-wake.ts: to a few microseconds, where a timer would be up to
+ * a millisecond late), told the due time after it. It never spins: on two cores a spinning generator starves the server it
  * measures. Every send's lag is recorded.
  */
 function openSchedule(ctx: ScenarioContext, plan: PingPlan, connections: PingConnection[], send: (c: PingConnection, scheduledMs: number) => void) {

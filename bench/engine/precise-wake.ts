@@ -84,6 +84,9 @@ export const DEFAULT_SLACK_NS = 1000;
 const MAX_LEAD_MS = 0.05;
 const LEAD_STEP_MS = 0.002;
 
+/** How much earlier than its lead a wake may land and still be waited out here (clock readings differ). */
+const EARLY_MARGIN_MS = 0.02;
+
 /** A thread that wakes by itself this little after the time asked for is not woken to be told. */
 const NOTIFY_SLACK_MS = 0.005;
 
@@ -171,7 +174,7 @@ export class PreciseWake {
     if (early > 0) {
       // A wake for a due time since replaced, or one too early to wait out here (the two threads'
       // readings of the one clock apart): the thread is asked again, and waits, as early > lead.
-      if (!current || early > this.maxLeadMs + 0.02) { this.arm(pending.atMs); return; }
+      if (!current || early > this.maxLeadMs + EARLY_MARGIN_MS) { this.arm(pending.atMs); return; }
       // The thread posts `lead` early, so that the message lands about on time; the microseconds
       // it is early by are waited out here, fewer than a wake would cost.
       while (monoMs() < pending.atMs);

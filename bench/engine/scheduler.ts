@@ -48,7 +48,7 @@ export class Scheduler {
 
   /**
    * Runs due actions until `untilMs` or until `stopped()`; actions due later are dropped. It sleeps on
-   * timers, or with `precise` on a thread that wakes it to tens of microseconds (precise-wake.ts), and
+   * timers, or with `precise` on a thread that wakes it to a few microseconds (precise-wake.ts), and
    * never spins: on a two-core machine a spinning generator starves the server it measures. Call
    * pump() after I/O to run what came due meanwhile.
    */

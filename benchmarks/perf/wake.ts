@@ -32,26 +32,32 @@ async function pumpFor(rate: number, sleepUntil: (atMs: number, thenMs: number) 
 
 const timer = (atMs: number): Promise<void> => new Promise((r) => { const wait = atMs - monoMs(); setTimeout(r, wait > 2 ? wait - 1 : 1); });
 
+/** One way of waking: a fresh sleeper per run (null: setTimeout), and whether it is told the next due time. */
+interface Method { name: string; options: ConstructorParameters<typeof PreciseWake>[0] | null; tellsNext: boolean }
+
+const METHODS: readonly Method[] = [
+  { name: 'setTimeout', options: null, tellsNext: false },
+  { name: 'PreciseWake', options: {}, tellsNext: true },
+  { name: 'PreciseWake, kernel slack', options: { slackNs: null }, tellsNext: true },
+  { name: 'PreciseWake, no lead', options: { lead: false }, tellsNext: true },
+  { name: 'PreciseWake, asked each time', options: {}, tellsNext: false },
+];
+
 export async function runWake(rounds: number, log: (line: string) => void): Promise<{ figures: WakeFigures[]; markdown: string }> {
   const figures: WakeFigures[] = [];
   for (const rate of [2_000, 10_000, 25_000]) {
-    const a: WakeFigures = { method: 'setTimeout', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const b: WakeFigures = { method: 'PreciseWake', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const c: WakeFigures = { method: 'PreciseWake, kernel slack', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const d: WakeFigures = { method: 'PreciseWake, no lead', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const e: WakeFigures = { method: 'PreciseWake, asked each time', rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] };
-    const options: Record<string, ConstructorParameters<typeof PreciseWake>[0]> = { 'PreciseWake': {}, 'PreciseWake, kernel slack': { slackNs: null }, 'PreciseWake, no lead': { lead: false }, 'PreciseWake, asked each time': {} };
+    const byMethod = METHODS.map((m): WakeFigures => ({ method: m.name, rate, lagP50Ms: [], lagP99Ms: [], cpuShare: [] }));
     for (let i = 0; i < rounds; i++) {
-      for (const f of [a, b, c, d, e]) {
-        const wake = f.method === 'setTimeout' ? null : new PreciseWake(options[f.method]);
-        const unasked = f !== e;
-        const r = await pumpFor(rate, wake ? (at, then) => wake.sleepUntil(at, unasked ? then : Infinity) : timer);
+      for (const [j, m] of METHODS.entries()) {
+        const f = byMethod[j]!;
+        const wake = m.options ? new PreciseWake(m.options) : null;
+        const r = await pumpFor(rate, wake ? (at, then) => wake.sleepUntil(at, m.tellsNext ? then : Infinity) : timer);
         wake?.close();
         f.lagP50Ms.push(r.p50); f.lagP99Ms.push(r.p99); f.cpuShare.push(r.cpu);
         log(`${f.method} ${rate}/s round ${i + 1}: lag p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, CPU ${(r.cpu * 100).toFixed(1)}% of a core`);
       }
     }
-    figures.push(a, b, c, d, e);
+    figures.push(...byMethod);
   }
   const rows = figures.map((f) => `| ${f.method} | ${f.rate.toLocaleString('en-US')}/s | ${median(f.lagP50Ms).toFixed(3)} | ${median(f.lagP99Ms).toFixed(3)} | ${(median(f.cpuShare) * 100).toFixed(1)}% |`);
   const markdown = ['| wake-up | due times | lag p50 ms | lag p99 ms | CPU (of a core) |', '|---|---|---|---|---|', ...rows].join('\n');

@@ -37,7 +37,7 @@ export function inconclusiveText(c: ComparisonResult): string | null {
 }
 
 /** Each kind of delivery, base -> new. */
-export const deliveryText = (c: ComparisonResult): string[] =>
+const deliveryText = (c: ComparisonResult): string[] =>
   (c.delivery ?? []).map((d) => `${d.what} lost: ${d.base.lost} of ${d.base.lost + d.base.delivered} -> ${d.new.lost} of ${d.new.lost + d.new.delivered}${d.rose ? ' (rose)' : ''}`);
 
 function verdictLine(c: ComparisonResult): string {

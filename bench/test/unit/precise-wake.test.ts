@@ -39,13 +39,16 @@ describe('PreciseWake', () => {
     Atomics.notify = ((array: Int32Array, index: number, count?: number) => { told++; return notify(array, index, count); }) as typeof Atomics.notify;
     const start = monoMs() + 30;
     let early = 0;
-    // 4 ms apart, so that even a loaded machine (the full suite) seldom keeps this thread so long.
-    for (let i = 0; i < 100; i++) {
-      const due = start + i * 4;
-      await wake.sleepUntil(due, start + (i + 1) * 4);
-      if (monoMs() < due) early++;
+    try {
+      // 4 ms apart, so that even a loaded machine (the full suite) seldom keeps this thread so long.
+      for (let i = 0; i < 100; i++) {
+        const due = start + i * 4;
+        await wake.sleepUntil(due, start + (i + 1) * 4);
+        if (monoMs() < due) early++;
+      }
+    } finally {
+      Atomics.notify = notify;
     }
-    Atomics.notify = notify;
     wake.close();
     expect(early).toBe(0);
     expect(posted).toBeGreaterThanOrEqual(75);
