@@ -10,6 +10,9 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
  */
 export const HTTP_SOCKETS_PER_WORKER = 8;
 
+/** How a pooled socket the server closed meanwhile fails a request sent on it. */
+const STALE_SOCKET_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
 export type DownloadOutcome =
   | { kind: 'done'; status: number; body: Buffer }
   | { kind: 'error'; reason: string; timedOut: boolean };
@@ -19,12 +22,17 @@ export class Downloader {
   private readonly https = new HttpsAgent({ keepAlive: true, maxSockets: HTTP_SOCKETS_PER_WORKER });
   private readonly active = new Set<ClientRequest>();
 
-  /** GETs `url`; the whole exchange, queueing for a pooled socket included, must end within `timeoutMs`. */
+  /**
+   * GETs `url`; the whole exchange, queueing for a pooled socket included, must end within `timeoutMs`.
+   * A request on a pooled socket that the server had just closed as idle (a reset, or a close before
+   * any reply) is sent again on another socket, as HTTP lets a client do with a GET (RFC 9112, 9.3.1):
+   * the server refused nothing. It raced the server's keep-alive timeout once in a main-job run on a
+   * fresh clone, and counted as a failed download.
+   */
   get(url: URL, timeoutMs: number): Promise<DownloadOutcome> {
     return new Promise((resolve) => {
       const secure = url.protocol === 'https:';
-      const req = (secure ? httpsRequest : httpRequest)(url, { agent: secure ? this.https : this.http });
-      this.active.add(req);
+      let req: ClientRequest;
       let settled = false;
       const settle = (outcome: DownloadOutcome): void => {
         if (settled) return;
@@ -34,14 +42,30 @@ export class Downloader {
         resolve(outcome);
       };
       const timer = setTimeout(() => { settle({ kind: 'error', reason: 'timed out', timedOut: true }); req.destroy(); }, timeoutMs);
-      req.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'error', reason: err.code ?? err.message, timedOut: false }));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => settle({ kind: 'done', status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-        res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'error', reason: err.code ?? err.message, timedOut: false }));
-      });
-      req.end();
+      // Each stale pooled socket is discarded as it fails, so a retry per socket of the pool suffices.
+      let retries = HTTP_SOCKETS_PER_WORKER;
+      const attempt = (): void => {
+        req = (secure ? httpsRequest : httpRequest)(url, { agent: secure ? this.https : this.http });
+        this.active.add(req);
+        let answered = false;
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (!answered && req.reusedSocket && STALE_SOCKET_ERRORS.has(err.code ?? '') && retries-- > 0 && !settled) {
+            this.active.delete(req);
+            attempt();
+            return;
+          }
+          settle({ kind: 'error', reason: err.code ?? err.message, timedOut: false });
+        });
+        req.on('response', (res) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => settle({ kind: 'done', status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', (err: NodeJS.ErrnoException) => settle({ kind: 'error', reason: err.code ?? err.message, timedOut: false }));
+        });
+        req.end();
+      };
+      attempt();
     });
   }
 
